@@ -1,0 +1,10 @@
+//! # genre-core
+//!
+//! The hot path of music-genre ML, fast and exact: librosa-identical audio
+//! loading and MFCC features, ONNX CNN inference, and Evidently-compatible
+//! drift statistics. The Python package, the Node package and the `genre`
+//! command-line tool are thin shells around this crate.
+
+mod error;
+
+pub use error::{Error, Result};
