@@ -10,3 +10,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 echo "== Rust: cargo test --release --workspace"
 cargo test --release --workspace --locked
+
+echo "== Python: pip install ./genre-py, then pytest genre-py/tests"
+# A throw-away venv inside the checkout; pip builds the wheel with maturin
+# (release profile, the CARGO_TARGET_DIR above), so nothing is rebuilt.
+PY_VENV="$PWD/.venv-test"
+[ -x "$PY_VENV/bin/python" ] || python3 -m venv "$PY_VENV"
+"$PY_VENV/bin/python" -m pip install --quiet -r genre-py/requirements-test.txt
+"$PY_VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./genre-py
+"$PY_VENV/bin/python" -m pytest genre-py/tests -q -p no:cacheprovider

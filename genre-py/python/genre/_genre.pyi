@@ -1,0 +1,3 @@
+"""Type stubs of the private native module ``genre._genre``."""
+
+__version__: str

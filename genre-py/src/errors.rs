@@ -1,0 +1,50 @@
+//! The one place where `genre_core::Error` becomes a Python exception.
+//!
+//! The exception classes are defined in pure Python (`genre/exceptions.py`)
+//! so they can subclass two builtins (e.g. `DecodeError(GenreError,
+//! ValueError)`); they are imported lazily here.
+
+use std::io;
+
+use pyo3::PyErr;
+use pyo3::exceptions::{PyFileNotFoundError, PyIsADirectoryError, PyOSError, PyPermissionError};
+
+pyo3::import_exception!(genre.exceptions, GenreError);
+pyo3::import_exception!(genre.exceptions, ConfigError);
+
+/// Converts a genre-core error into the documented Python exception.
+pub(crate) fn to_py_err(err: genre_core::Error) -> PyErr {
+    let message = err.to_string();
+    match err {
+        genre_core::Error::Io { path, source } => {
+            io_error(&path.to_string_lossy(), &source, message)
+        }
+        genre_core::Error::InvalidConfig { .. } => ConfigError::new_err(message),
+        _ => GenreError::new_err(message),
+    }
+}
+
+/// `OSError` subclasses with `errno`, `strerror` and `filename` set, as
+/// Python's own `open()` raises them.
+fn io_error(path: &str, source: &io::Error, message: String) -> PyErr {
+    let errno = source.raw_os_error().unwrap_or(0);
+    let args = (errno, message, path.to_owned());
+    match source.kind() {
+        io::ErrorKind::NotFound => PyFileNotFoundError::new_err(args),
+        io::ErrorKind::PermissionDenied => PyPermissionError::new_err(args),
+        io::ErrorKind::IsADirectory => PyIsADirectoryError::new_err(args),
+        _ => PyOSError::new_err(args),
+    }
+}
+
+/// `Result<T, genre_core::Error>` → `PyResult<T>`.
+pub(crate) trait IntoPyResult<T> {
+    /// Maps the error with [`to_py_err`].
+    fn into_py_result(self) -> pyo3::PyResult<T>;
+}
+
+impl<T> IntoPyResult<T> for genre_core::Result<T> {
+    fn into_py_result(self) -> pyo3::PyResult<T> {
+        self.map_err(to_py_err)
+    }
+}
