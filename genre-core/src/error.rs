@@ -20,6 +20,46 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The data is not audio in a container and codec genre can read.
+    #[error("{path}: unsupported format: {reason}")]
+    UnsupportedFormat {
+        /// The file (or the caller's name for in-memory bytes).
+        path: PathBuf,
+        /// What was not recognised or is not supported.
+        reason: String,
+    },
+
+    /// The container was recognised but its header or stream is malformed.
+    #[error("{path}: cannot decode: {reason}")]
+    Decode {
+        /// The file (or the caller's name for in-memory bytes).
+        path: PathBuf,
+        /// What is malformed, and where decoding stopped.
+        reason: String,
+    },
+
+    /// The audio (or the part requested) is longer than the configured limit.
+    #[error(
+        "{path}: {seconds:.1} s of audio exceeds the limit of {max_seconds:.1} s (max_duration)"
+    )]
+    TooLong {
+        /// The file (or the caller's name for in-memory bytes).
+        path: PathBuf,
+        /// How long the file claims or turned out to be, in seconds.
+        seconds: f64,
+        /// The configured `max_duration`.
+        max_seconds: f64,
+    },
+
+    /// The file decoded to zero samples (or the requested range is empty).
+    #[error("{path}: no audio samples{detail}")]
+    EmptyAudio {
+        /// The file (or the caller's name for in-memory bytes).
+        path: PathBuf,
+        /// Extra context, e.g. " after offset 12.0 s"; empty when none.
+        detail: String,
+    },
+
     /// A configuration value is out of range or inconsistent.
     #[error("invalid {parameter}: {reason}")]
     InvalidConfig {

@@ -5,6 +5,7 @@
 //! drift statistics. The Python package, the Node package and the `genre`
 //! command-line tool are thin shells around this crate.
 
+pub mod audio;
 mod error;
 
 pub use error::{Error, Result};

@@ -1,0 +1,350 @@
+//! Decoding any supported container to interleaved f32 at the native rate.
+//!
+//! The format is found from the content: Sun `.au` by its magic number, the
+//! rest by symphonia's probe (WAV, AIFF, FLAC, MP3, OGG Vorbis, CAF, MP4/M4A
+//! with AAC or ALAC). Integer PCM is scaled like libsndfile (divided by
+//! 2^(bits-1)); float PCM is passed through.
+//!
+//! **Truncated files** decode like libsndfile reads them: every whole frame
+//! present is returned, and [`Decoded::truncated`] says how many frames the
+//! header promised and where decoding stopped. Packets that fail to decode
+//! in the middle of a stream are skipped (as symphonia recommends); a stream
+//! that yields nothing decodable is an [`Error::Decode`].
+
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use symphonia::core::codecs::audio::AudioDecoderOptions;
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+
+use super::au;
+use super::signal::Truncation;
+use super::source::Source;
+use super::window::{Collector, FrameRange, Window};
+use crate::{Error, Result};
+
+/// Default `max_duration`: one hour.
+pub const DEFAULT_MAX_DURATION: f64 = 3600.0;
+
+/// Consecutive undecodable packets after which a stream is declared corrupt.
+const MAX_CONSECUTIVE_ERRORS: usize = 64;
+
+/// Audio decoded at its native sample rate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded {
+    /// Interleaved samples (`frame0 ch0, frame0 ch1, …`), f32 in [-1, 1] for
+    /// integer formats.
+    pub samples: Vec<f32>,
+    /// Number of channels.
+    pub channels: usize,
+    /// Native sample rate in Hz.
+    pub sample_rate: u32,
+    /// Set when the file ended before the length its header claims.
+    pub truncated: Option<Truncation>,
+}
+
+impl Decoded {
+    /// Number of frames (samples per channel).
+    pub fn frames(&self) -> usize {
+        self.samples.len() / self.channels.max(1)
+    }
+}
+
+/// Decodes a whole file or buffer at its native rate (up to one hour; see
+/// [`crate::audio::load`] for offset, duration, limits, mono and resampling).
+///
+/// ```
+/// use genre_core::audio::{decode, Source};
+///
+/// // A 16-bit mono WAV with two samples: 16384 and -32768.
+/// let mut wav = Vec::new();
+/// wav.extend_from_slice(b"RIFF");
+/// wav.extend_from_slice(&40u32.to_le_bytes());
+/// wav.extend_from_slice(b"WAVEfmt ");
+/// for v in [16u32] { wav.extend_from_slice(&v.to_le_bytes()); }
+/// wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+/// wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+/// wav.extend_from_slice(&8000u32.to_le_bytes());
+/// wav.extend_from_slice(&16000u32.to_le_bytes());
+/// wav.extend_from_slice(&2u16.to_le_bytes());
+/// wav.extend_from_slice(&16u16.to_le_bytes());
+/// wav.extend_from_slice(b"data");
+/// wav.extend_from_slice(&4u32.to_le_bytes());
+/// wav.extend_from_slice(&16384i16.to_le_bytes());
+/// wav.extend_from_slice(&(-32768i16).to_le_bytes());
+///
+/// let audio = decode(Source::bytes(&wav, Some("tiny.wav")))?;
+/// assert_eq!((audio.sample_rate, audio.channels), (8000, 1));
+/// assert_eq!(audio.samples, vec![0.5, -1.0]);
+/// # Ok::<(), genre_core::Error>(())
+/// ```
+pub fn decode(source: Source<'_>) -> Result<Decoded> {
+    decode_window(source, &Window::all(DEFAULT_MAX_DURATION))
+}
+
+/// Decodes the frames of `window` from `source`.
+pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decoded> {
+    let path = source.name();
+    match source {
+        Source::Bytes { data, .. } => {
+            check_not_empty(data.len() as u64, &path)?;
+            if data.starts_with(au::MAGIC) {
+                au::decode(&mut Cursor::new(data), &path, window)
+            } else {
+                decode_symphonia(Box::new(Cursor::new(data)), &path, window)
+            }
+        }
+        Source::Path(p) => {
+            let mut file = open(p)?;
+            if starts_with_au_magic(&mut file, p)? {
+                au::decode(&mut std::io::BufReader::new(file), p, window)
+            } else {
+                decode_symphonia(Box::new(file), p, window)
+            }
+        }
+    }
+}
+
+/// Opens a file for decoding: refuses directories and empty files with clear errors.
+pub(crate) fn open(path: &Path) -> Result<File> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not an audio file",
+        )));
+    }
+    check_not_empty(meta.len(), path)?;
+    File::open(path).map_err(io)
+}
+
+pub(crate) fn check_not_empty(len: u64, path: &Path) -> Result<()> {
+    if len == 0 {
+        return Err(Error::EmptyAudio {
+            path: path.to_path_buf(),
+            detail: ": the file is empty (0 bytes)".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the file starts with `.snd`; rewinds it either way.
+pub(crate) fn starts_with_au_magic(file: &mut File, path: &Path) -> Result<bool> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut magic = [0u8; 4];
+    let mut filled = 0;
+    while filled < magic.len() {
+        match file.read(magic.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    Ok(filled == magic.len() && &magic == au::MAGIC)
+}
+
+/// Probes the content with symphonia and returns the reader and the audio track id.
+pub(crate) fn probe<'s>(
+    media: Box<dyn MediaSource + 's>,
+    path: &Path,
+) -> Result<Box<dyn FormatReader + 's>> {
+    let stream = MediaSourceStream::new(media, Default::default());
+    symphonia::default::get_probe()
+        .probe(
+            &Hint::new(),
+            stream,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
+        .map_err(|e| match e {
+            SymError::Unsupported(what) => Error::UnsupportedFormat {
+                path: path.to_path_buf(),
+                reason: format!("not a recognised audio container ({what})"),
+            },
+            other => sym_error(path, other, "reading the header"),
+        })
+}
+
+/// Maps a symphonia error to a genre error naming the file and the stage.
+pub(crate) fn sym_error(path: &Path, e: SymError, stage: &str) -> Error {
+    match e {
+        SymError::Unsupported(what) => Error::UnsupportedFormat {
+            path: path.to_path_buf(),
+            reason: format!("{what} ({stage})"),
+        },
+        SymError::IoError(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => Error::Io {
+            path: path.to_path_buf(),
+            source: io,
+        },
+        other => Error::Decode {
+            path: path.to_path_buf(),
+            reason: format!("{other} ({stage})"),
+        },
+    }
+}
+
+fn decode_symphonia<'s>(
+    media: Box<dyn MediaSource + 's>,
+    path: &Path,
+    window: &Window,
+) -> Result<Decoded> {
+    let mut reader = probe(media, path)?;
+    let track = reader
+        .default_track(TrackType::Audio)
+        .ok_or_else(|| Error::UnsupportedFormat {
+            path: path.to_path_buf(),
+            reason: "no audio track".into(),
+        })?;
+    let track_id = track.id;
+    let claimed = track.num_frames;
+    let params = track
+        .codec_params
+        .as_ref()
+        .and_then(|p| p.audio())
+        .ok_or_else(|| Error::UnsupportedFormat {
+            path: path.to_path_buf(),
+            reason: "the track has no audio codec parameters".into(),
+        })?
+        .clone();
+    let mut sample_rate = params.sample_rate.unwrap_or(0);
+    let mut channels = params.channels.as_ref().map_or(0, |c| c.count());
+    if params.sample_rate == Some(0) {
+        return Err(Error::Decode {
+            path: path.to_path_buf(),
+            reason: "sample rate is 0".into(),
+        });
+    }
+    if params.channels.is_some() && channels == 0 {
+        return Err(Error::Decode {
+            path: path.to_path_buf(),
+            reason: "zero channels".into(),
+        });
+    }
+    if let Some(total) = claimed.filter(|_| sample_rate > 0) {
+        let range = FrameRange::new(window, sample_rate);
+        let wanted = range.frames_wanted(total);
+        if wanted > range.limit {
+            return Err(Error::TooLong {
+                path: path.to_path_buf(),
+                seconds: wanted as f64 / f64::from(sample_rate),
+                max_seconds: window.max_duration,
+            });
+        }
+    }
+    let mut decoder = symphonia::default::get_codecs()
+        .make_audio_decoder(&params, &AudioDecoderOptions::default())
+        .map_err(|e| sym_error(path, e, "opening the codec"))?;
+
+    let mut collector: Option<Collector> = None;
+    let mut scratch: Vec<f32> = Vec::new();
+    let mut consecutive_errors = 0usize;
+    let mut stopped: Option<String> = None;
+    loop {
+        if collector.as_ref().is_some_and(Collector::is_full) {
+            break;
+        }
+        let packet = match reader.next_packet() {
+            Ok(Some(packet)) => packet,
+            Ok(None) | Err(SymError::ResetRequired) => break,
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                stopped = Some("unexpected end of file".into());
+                break;
+            }
+            Err(e) => {
+                if collector.is_none() {
+                    return Err(sym_error(path, e, "reading the first packet"));
+                }
+                stopped = Some(e.to_string());
+                break;
+            }
+        };
+        if packet.track_id != track_id {
+            continue;
+        }
+        let buffer = match decoder.decode(&packet) {
+            Ok(buffer) => buffer,
+            Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
+                consecutive_errors += 1;
+                if consecutive_errors >= MAX_CONSECUTIVE_ERRORS {
+                    return Err(Error::Decode {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "{consecutive_errors} consecutive packets failed to decode"
+                        ),
+                    });
+                }
+                continue;
+            }
+            Err(e) => return Err(sym_error(path, e, "decoding")),
+        };
+        consecutive_errors = 0;
+        let spec = buffer.spec();
+        let (rate, count) = (spec.rate(), spec.channels().count());
+        let sink = match collector.as_mut() {
+            Some(sink) => {
+                if rate != sample_rate || count != channels {
+                    return Err(Error::Decode {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "stream changes from {channels} ch at {sample_rate} Hz to \
+                             {count} ch at {rate} Hz"
+                        ),
+                    });
+                }
+                sink
+            }
+            None => {
+                if rate == 0 || count == 0 {
+                    return Err(Error::Decode {
+                        path: path.to_path_buf(),
+                        reason: format!("{count} channels at {rate} Hz"),
+                    });
+                }
+                (sample_rate, channels) = (rate, count);
+                collector.insert(Collector::new(window, rate, count, claimed, path)?)
+            }
+        };
+        buffer.copy_to_vec_interleaved(&mut scratch);
+        sink.push(&scratch)?;
+    }
+
+    let Some(collector) = collector else {
+        return Err(Error::EmptyAudio {
+            path: path.to_path_buf(),
+            detail: stopped.map_or_else(
+                || ": the stream holds no audio frames".into(),
+                |why| format!(": decoding stopped before the first frame ({why})"),
+            ),
+        });
+    };
+    let decoded_frames = collector.position();
+    let short = claimed.filter(|&expected| decoded_frames < expected && !collector.is_full());
+    let truncated = match (short, stopped) {
+        (None, None) => None,
+        (expected_frames, reason) => Some(Truncation {
+            expected_frames: expected_frames.or(claimed),
+            decoded_frames,
+            reason: reason.unwrap_or_else(|| "the data ends early".into()),
+        }),
+    };
+    Ok(Decoded {
+        samples: collector.into_samples(),
+        channels,
+        sample_rate,
+        truncated,
+    })
+}

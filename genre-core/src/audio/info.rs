@@ -1,0 +1,151 @@
+//! Stream properties without decoding the audio (where the container says).
+
+use std::io::Cursor;
+
+use symphonia::core::formats::TrackType;
+use symphonia::core::io::MediaSource;
+
+use super::au;
+use super::decode::{check_not_empty, decode, open, probe, starts_with_au_magic};
+use super::source::Source;
+use crate::{Error, Result};
+
+/// What `genre info` prints: container, codec and size of the audio stream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AudioInfo {
+    /// Container, e.g. `wav`, `flac`, `ogg`, `au`.
+    pub format: String,
+    /// Codec, e.g. `pcm_s16le`, `vorbis`, `mp3`, `ulaw`.
+    pub codec: String,
+    /// Native sample rate in Hz.
+    pub sample_rate: u32,
+    /// Number of channels.
+    pub channels: usize,
+    /// Frames per channel (from the header when it states them, otherwise by
+    /// decoding the stream).
+    pub frames: u64,
+    /// `frames / sample_rate`, in seconds.
+    pub duration: f64,
+}
+
+/// Reads the header of `source` and reports its stream properties. When the
+/// header does not state the length (e.g. some MP3s), the stream is decoded
+/// to count the frames (up to one hour).
+///
+/// ```
+/// // A Sun .au header: 16-bit PCM, 8 kHz, mono, 4 bytes of data.
+/// let mut au = b".snd".to_vec();
+/// for v in [24u32, 4, 3, 8000, 1] { au.extend_from_slice(&v.to_be_bytes()); }
+/// au.extend_from_slice(&[0, 1, 0, 2]);
+/// let info = genre_core::audio::info(genre_core::audio::Source::bytes(&au, None))?;
+/// assert_eq!((info.format.as_str(), info.codec.as_str()), ("au", "pcm_s16be"));
+/// assert_eq!((info.sample_rate, info.channels, info.frames), (8000, 1, 2));
+/// # Ok::<(), genre_core::Error>(())
+/// ```
+pub fn info(source: Source<'_>) -> Result<AudioInfo> {
+    let path = source.name();
+    let header = match source {
+        Source::Bytes { data, .. } if data.starts_with(au::MAGIC) => {
+            return au_info(&mut Cursor::new(data), source);
+        }
+        Source::Bytes { data, .. } => {
+            check_not_empty(data.len() as u64, &path)?;
+            symphonia_info(Box::new(Cursor::new(data)), &path)?
+        }
+        Source::Path(p) => {
+            let mut file = open(p)?;
+            if starts_with_au_magic(&mut file, p)? {
+                return au_info(&mut std::io::BufReader::new(file), source);
+            }
+            symphonia_info(Box::new(file), &path)?
+        }
+    };
+    match header {
+        Some(info) => Ok(info),
+        None => {
+            // The header does not say: count by decoding (bounded by max_duration).
+            let partial = symphonia_partial(source)?;
+            let decoded = decode(source)?;
+            Ok(AudioInfo {
+                sample_rate: decoded.sample_rate,
+                channels: decoded.channels,
+                frames: decoded.frames() as u64,
+                duration: decoded.frames() as f64 / f64::from(decoded.sample_rate.max(1)),
+                ..partial
+            })
+        }
+    }
+}
+
+fn au_info(reader: &mut impl std::io::Read, source: Source<'_>) -> Result<AudioInfo> {
+    let path = source.name();
+    let header = au::Header::read(reader, &path)?;
+    let frames = match header.claimed_frames() {
+        Some(frames) => frames,
+        None => decode(source)?.frames() as u64,
+    };
+    Ok(AudioInfo {
+        format: "au".into(),
+        codec: header.encoding.name().into(),
+        sample_rate: header.sample_rate,
+        channels: header.channels,
+        frames,
+        duration: frames as f64 / f64::from(header.sample_rate),
+    })
+}
+
+/// Container and codec names of a symphonia stream, whatever the header states.
+fn symphonia_partial(source: Source<'_>) -> Result<AudioInfo> {
+    let path = source.name();
+    let media: Box<dyn MediaSource> = match source {
+        Source::Bytes { data, .. } => Box::new(Cursor::new(data)),
+        Source::Path(p) => Box::new(open(p)?),
+    };
+    let mut info = describe(media, &path)?;
+    info.frames = 0;
+    Ok(info)
+}
+
+/// `Some` when the header states rate, channels and length.
+fn symphonia_info<'s>(
+    media: Box<dyn MediaSource + 's>,
+    path: &std::path::Path,
+) -> Result<Option<AudioInfo>> {
+    let info = describe(media, path)?;
+    Ok((info.sample_rate > 0 && info.channels > 0 && info.frames > 0).then_some(info))
+}
+
+fn describe<'s>(media: Box<dyn MediaSource + 's>, path: &std::path::Path) -> Result<AudioInfo> {
+    let reader = probe(media, path)?;
+    let format = reader.format_info().short_name.to_string();
+    let track = reader
+        .default_track(TrackType::Audio)
+        .ok_or_else(|| Error::UnsupportedFormat {
+            path: path.to_path_buf(),
+            reason: "no audio track".into(),
+        })?;
+    let params = track
+        .codec_params
+        .as_ref()
+        .and_then(|p| p.audio())
+        .ok_or_else(|| Error::UnsupportedFormat {
+            path: path.to_path_buf(),
+            reason: "the track has no audio codec parameters".into(),
+        })?;
+    let codec = symphonia::default::get_codecs()
+        .get_audio_decoder(params.codec)
+        .map_or_else(
+            || format!("{:?}", params.codec),
+            |d| d.codec.info.short_name.to_string(),
+        );
+    let sample_rate = params.sample_rate.unwrap_or(0);
+    let frames = track.num_frames.unwrap_or(0);
+    Ok(AudioInfo {
+        format,
+        codec,
+        sample_rate,
+        channels: params.channels.as_ref().map_or(0, |c| c.count()),
+        frames,
+        duration: frames as f64 / f64::from(sample_rate.max(1)),
+    })
+}

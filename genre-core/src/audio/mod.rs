@@ -1,0 +1,23 @@
+//! Audio loading with `librosa.load`'s numbers.
+//!
+//! - [`load`] — decode (by content), cut `offset`/`duration`, downmix, resample
+//!   with libsoxr HQ: the samples librosa 0.11 returns.
+//! - [`decode`] — native-rate interleaved samples.
+//! - [`info`] — container, codec, rate, channels and length from the header.
+//! - [`resample`] — librosa's `soxr_hq` resampling of one channel.
+
+mod au;
+mod decode;
+mod info;
+mod load;
+mod resample;
+mod signal;
+mod source;
+mod window;
+
+pub use decode::{DEFAULT_MAX_DURATION, Decoded, decode};
+pub use info::{AudioInfo, info};
+pub use load::{LoadOptions, load};
+pub use resample::resample;
+pub use signal::{Signal, Truncation};
+pub use source::{BYTES_NAME, Source};
