@@ -4,6 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod info;
+mod load;
+mod output;
+
 /// Music-genre ML, fast and exact: librosa-identical features, ONNX
 /// inference and Evidently-compatible drift statistics.
 #[derive(Debug, Parser)]
@@ -14,9 +18,33 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Show an audio file's format, codec, sample rate, channels and length.
+    Info(info::InfoArgs),
+    /// Load audio like librosa.load and write it as .npy or float .wav.
+    Load(load::LoadArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    let result = match &cli.command {
+        Command::Info(args) => info::run(args),
+        Command::Load(args) => load::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let message = e.to_string();
+            eprintln!("error: {message}");
+            let mut source = e.source();
+            while let Some(cause) = source {
+                let cause_text = cause.to_string();
+                if !message.contains(&cause_text) {
+                    eprintln!("  caused by: {cause_text}");
+                }
+                source = cause.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
 }
