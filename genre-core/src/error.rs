@@ -68,6 +68,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+
+    /// A signal given to feature extraction cannot be analysed (empty,
+    /// too short for the configuration, or holding NaN/infinite samples).
+    #[error("invalid signal for {operation}: {reason}")]
+    InvalidSignal {
+        /// The operation that rejected the signal, e.g. `mfcc`.
+        operation: &'static str,
+        /// What is wrong with the signal.
+        reason: String,
+    },
 }
 
 /// `Result` with genre-core's [`Error`].

@@ -7,5 +7,6 @@
 
 pub mod audio;
 mod error;
+pub mod features;
 
 pub use error::{Error, Result};

@@ -1,0 +1,307 @@
+//! Mel filterbank exactly as `librosa.filters.mel`, stored sparse.
+//!
+//! Triangular weights are computed in float64, stored as float32 and
+//! scaled in place by the float64 Slaney area normalisation, as librosa
+//! does for a float32 spectrogram. Only the non-zero span of each band is
+//! kept (≈2,018 of 128 × 1,025 weights for the defaults).
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::Matrix;
+use super::signal::check_range;
+use crate::{Error, Result};
+
+/// Largest accepted `n_mels`.
+pub const MAX_N_MELS: usize = 4096;
+
+/// Filter normalisation (`norm=` of `librosa.filters.mel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MelNorm {
+    /// `norm="slaney"`: divide each triangle by its width in Hz (constant energy per band).
+    #[default]
+    Slaney,
+    /// `norm=None`: peak-1 triangles.
+    None,
+}
+
+/// Parameters of `librosa.filters.mel`, with its defaults (`n_mels=128`,
+/// `fmin=0`, `fmax=sr/2`, Slaney mel scale, Slaney normalisation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MelConfig {
+    /// Sample rate in Hz.
+    pub sample_rate: f64,
+    /// FFT size the filterbank applies to.
+    pub n_fft: usize,
+    /// Number of mel bands.
+    pub n_mels: usize,
+    /// Lowest frequency in Hz.
+    pub fmin: f64,
+    /// Highest frequency in Hz (`None` = `sample_rate / 2`).
+    pub fmax: Option<f64>,
+    /// Use the HTK mel formula instead of Slaney's.
+    pub htk: bool,
+    /// Band normalisation.
+    pub norm: MelNorm,
+}
+
+impl Default for MelConfig {
+    fn default() -> Self {
+        Self {
+            sample_rate: 22_050.0,
+            n_fft: 2048,
+            n_mels: 128,
+            fmin: 0.0,
+            fmax: None,
+            htk: false,
+            norm: MelNorm::Slaney,
+        }
+    }
+}
+
+impl MelConfig {
+    /// Checks the parameters; called by [`MelFilterbank::new`].
+    pub fn validate(&self) -> Result<()> {
+        let sr = self.sample_rate;
+        if !(sr.is_finite() && sr > 0.0) {
+            return Err(Error::InvalidConfig {
+                parameter: "sample_rate",
+                reason: format!("{sr} is not a positive sample rate"),
+            });
+        }
+        check_range("n_fft", self.n_fft, 1, super::stft::MAX_N_FFT)?;
+        check_range("n_mels", self.n_mels, 1, MAX_N_MELS)?;
+        let fmax = self.fmax_hz();
+        if !(self.fmin.is_finite() && self.fmin >= 0.0) {
+            return Err(Error::InvalidConfig {
+                parameter: "fmin",
+                reason: format!("{} is not a frequency ≥ 0", self.fmin),
+            });
+        }
+        if !(fmax.is_finite() && fmax > self.fmin && fmax <= sr / 2.0) {
+            return Err(Error::InvalidConfig {
+                parameter: "fmax",
+                reason: format!(
+                    "{fmax} must lie in ({}, {}] (above fmin, at most sr/2)",
+                    self.fmin,
+                    sr / 2.0
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The effective upper frequency.
+    pub fn fmax_hz(&self) -> f64 {
+        self.fmax.unwrap_or(self.sample_rate / 2.0)
+    }
+
+    fn key(&self) -> [u64; 7] {
+        [
+            self.sample_rate.to_bits(),
+            self.n_fft as u64,
+            self.n_mels as u64,
+            self.fmin.to_bits(),
+            self.fmax_hz().to_bits(),
+            u64::from(self.htk),
+            u64::from(self.norm == MelNorm::Slaney),
+        ]
+    }
+}
+
+/// `librosa.hz_to_mel` for one frequency.
+///
+/// ```
+/// use genre_core::features::{hz_to_mel, mel_to_hz};
+/// assert!((hz_to_mel(1000.0, false) - 15.0).abs() < 1e-12);
+/// assert!((mel_to_hz(hz_to_mel(4000.0, true), true) - 4000.0).abs() < 1e-9);
+/// ```
+pub fn hz_to_mel(hz: f64, htk: bool) -> f64 {
+    if htk {
+        return 2595.0 * (1.0 + hz / 700.0).log10();
+    }
+    let f_sp = 200.0 / 3.0;
+    let min_log_hz = 1000.0;
+    let min_log_mel = min_log_hz / f_sp;
+    let logstep = 6.4_f64.ln() / 27.0;
+    if hz >= min_log_hz {
+        min_log_mel + (hz / min_log_hz).ln() / logstep
+    } else {
+        hz / f_sp
+    }
+}
+
+/// `librosa.mel_to_hz` for one mel value.
+pub fn mel_to_hz(mel: f64, htk: bool) -> f64 {
+    if htk {
+        return 700.0 * (10.0_f64.powf(mel / 2595.0) - 1.0);
+    }
+    let f_sp = 200.0 / 3.0;
+    let min_log_hz = 1000.0;
+    let min_log_mel = min_log_hz / f_sp;
+    let logstep = 6.4_f64.ln() / 27.0;
+    if mel >= min_log_mel {
+        min_log_hz * (logstep * (mel - min_log_mel)).exp()
+    } else {
+        f_sp * mel
+    }
+}
+
+/// `numpy.linspace(start, stop, num)` with numpy's rounding.
+fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
+    let div = num.saturating_sub(1).max(1) as f64;
+    let step = (stop - start) / div;
+    let mut v: Vec<f64> = (0..num).map(|i| i as f64 * step + start).collect();
+    if num > 1
+        && let Some(last) = v.last_mut()
+    {
+        *last = stop;
+    }
+    v
+}
+
+/// A mel filterbank `(n_mels, 1 + n_fft/2)` stored as one contiguous
+/// non-zero span of float32 weights per band. Immutable, `Send + Sync`.
+///
+/// ```
+/// use genre_core::features::{MelConfig, MelFilterbank};
+/// let bank = MelFilterbank::new(MelConfig::default())?;
+/// assert_eq!(bank.shape(), (128, 1025));
+/// assert!(bank.nnz() < 2_100);
+/// # Ok::<(), genre_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct MelFilterbank {
+    n_mels: usize,
+    n_bins: usize,
+    /// First FFT bin of band `m`.
+    starts: Vec<usize>,
+    /// Band `m`'s weights are `weights[offsets[m]..offsets[m + 1]]`.
+    offsets: Vec<usize>,
+    weights: Vec<f32>,
+}
+
+type Cache = Mutex<Vec<([u64; 7], Arc<MelFilterbank>)>>;
+
+impl MelFilterbank {
+    /// Computes the filterbank for `config` (like `librosa.filters.mel(..., dtype=float32)`).
+    pub fn new(config: MelConfig) -> Result<Self> {
+        config.validate()?;
+        let n_bins = 1 + config.n_fft / 2;
+        // np.fft.rfftfreq(n_fft, d=1/sr)
+        let val = 1.0 / (config.n_fft as f64 * (1.0 / config.sample_rate));
+        let fftfreqs: Vec<f64> = (0..n_bins).map(|k| k as f64 * val).collect();
+        let mels = linspace(
+            hz_to_mel(config.fmin, config.htk),
+            hz_to_mel(config.fmax_hz(), config.htk),
+            config.n_mels + 2,
+        );
+        let mel_f: Vec<f64> = mels.iter().map(|&m| mel_to_hz(m, config.htk)).collect();
+        let mut starts = Vec::with_capacity(config.n_mels);
+        let mut offsets = Vec::with_capacity(config.n_mels + 1);
+        let mut weights = Vec::new();
+        offsets.push(0);
+        for (i, f) in mel_f.windows(3).enumerate().take(config.n_mels) {
+            let (f0, f1, f2) = (f[0], f[1], f[2]);
+            let (fdiff0, fdiff1) = (f1 - f0, f2 - f1);
+            let enorm = match config.norm {
+                MelNorm::Slaney => Some(2.0 / (f2 - f0)),
+                MelNorm::None => None,
+            };
+            let band: Vec<(usize, f32)> = fftfreqs
+                .iter()
+                .enumerate()
+                .filter_map(|(k, &freq)| {
+                    let lower = -(f0 - freq) / fdiff0;
+                    let upper = (f2 - freq) / fdiff1;
+                    let w = 0.0_f64.max(lower.min(upper)) as f32;
+                    let w = match enorm {
+                        Some(e) => (f64::from(w) * e) as f32,
+                        None => w,
+                    };
+                    (w != 0.0).then_some((k, w))
+                })
+                .collect();
+            let start = band.first().map_or(0, |b| b.0);
+            let end = band.last().map_or(0, |b| b.0 + 1);
+            starts.push(start);
+            // Keep the contiguous span (zeros inside it, if any, included).
+            for k in start..end {
+                let w = band.iter().find(|b| b.0 == k).map_or(0.0, |b| b.1);
+                weights.push(w);
+            }
+            offsets.push(weights.len());
+            debug_assert_eq!(starts.len(), i + 1);
+        }
+        Ok(Self {
+            n_mels: config.n_mels,
+            n_bins,
+            starts,
+            offsets,
+            weights,
+        })
+    }
+
+    /// The filterbank for `config` from a process-wide cache (built once).
+    pub fn cached(config: MelConfig) -> Result<Arc<Self>> {
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        config.validate()?;
+        let key = config.key();
+        let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+        if let Ok(guard) = cache.lock()
+            && let Some((_, bank)) = guard.iter().find(|(k, _)| *k == key)
+        {
+            return Ok(Arc::clone(bank));
+        }
+        let bank = Arc::new(Self::new(config)?);
+        if let Ok(mut guard) = cache.lock() {
+            if guard.len() >= 64 {
+                guard.remove(0);
+            }
+            guard.push((key, Arc::clone(&bank)));
+        }
+        Ok(bank)
+    }
+
+    /// `(n_mels, 1 + n_fft/2)`.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.n_mels, self.n_bins)
+    }
+
+    /// Number of stored (non-zero span) weights.
+    pub fn nnz(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The dense matrix, as `librosa.filters.mel` returns it.
+    pub fn to_dense(&self) -> Matrix {
+        let mut m = Matrix::zeros(self.n_mels, self.n_bins);
+        let data = m.as_mut_slice();
+        for band in 0..self.n_mels {
+            let (start, w) = self.band(band);
+            for (j, &v) in w.iter().enumerate() {
+                if let Some(o) = data.get_mut(band * self.n_bins + start + j) {
+                    *o = v;
+                }
+            }
+        }
+        m
+    }
+
+    fn band(&self, m: usize) -> (usize, &[f32]) {
+        let start = self.starts.get(m).copied().unwrap_or(0);
+        let lo = self.offsets.get(m).copied().unwrap_or(0);
+        let hi = self.offsets.get(m + 1).copied().unwrap_or(lo);
+        (start, self.weights.get(lo..hi).unwrap_or_default())
+    }
+
+    /// Projects one power spectrum (`1 + n_fft/2` values) onto the mel
+    /// bands: `out[m] = Σ_k w[m, k] · power[k]`, accumulated in float64.
+    pub fn apply(&self, power: &[f64], out: &mut [f32]) {
+        for (m, o) in out.iter_mut().enumerate().take(self.n_mels) {
+            let (start, w) = self.band(m);
+            let p = power.get(start..start + w.len()).unwrap_or_default();
+            let acc: f64 = w.iter().zip(p).map(|(&w, &p)| f64::from(w) * p).sum();
+            *o = acc as f32;
+        }
+    }
+}

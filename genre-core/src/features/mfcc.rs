@@ -1,0 +1,216 @@
+//! `librosa.feature.mfcc` with a reusable, thread-shareable extractor.
+
+use super::Matrix;
+use super::db::DbConfig;
+use super::dct::Dct;
+use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig};
+use super::signal::check_range;
+use crate::{Error, Result};
+
+/// Parameters of `librosa.feature.mfcc(y, sr=22050, n_mfcc=20, dct_type=2,
+/// norm="ortho", lifter=0, **melspectrogram_kwargs)`; `Default` is exactly
+/// librosa's defaults.
+///
+/// ```
+/// use genre_core::features::{MfccConfig, MelSpectrogramConfig};
+/// let seed = MfccConfig { n_mfcc: 13, ..MfccConfig::default() };
+/// let small = MfccConfig {
+///     mel: MelSpectrogramConfig { n_fft: 1024, hop_length: 256, ..Default::default() },
+///     ..seed
+/// };
+/// assert_eq!(small.mel.n_mels, 128);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MfccConfig {
+    /// Number of coefficients kept (≤ `n_mels`).
+    pub n_mfcc: usize,
+    /// Cepstral liftering coefficient (0 = none).
+    pub lifter: f32,
+    /// `power_to_db` parameters (librosa's mfcc uses the defaults).
+    pub db: DbConfig,
+    /// The mel spectrogram underneath.
+    pub mel: MelSpectrogramConfig,
+}
+
+impl Default for MfccConfig {
+    fn default() -> Self {
+        Self {
+            n_mfcc: 20,
+            lifter: 0.0,
+            db: DbConfig::default(),
+            mel: MelSpectrogramConfig::default(),
+        }
+    }
+}
+
+impl MfccConfig {
+    /// Checks the MFCC-specific parameters (the mel part is checked when the
+    /// plan is built).
+    pub fn validate(&self) -> Result<()> {
+        check_range("n_mels", self.mel.n_mels, 1, super::MAX_N_MELS)?;
+        check_range("n_mfcc", self.n_mfcc, 1, self.mel.n_mels)?;
+        if !(self.lifter.is_finite() && self.lifter >= 0.0) {
+            return Err(Error::InvalidConfig {
+                parameter: "lifter",
+                reason: format!("{} must be a non-negative number", self.lifter),
+            });
+        }
+        self.db.validate()
+    }
+}
+
+/// A reusable MFCC extractor: window, FFT plan, sparse mel filterbank and
+/// DCT basis built once. It is `Send + Sync`: share one across threads and
+/// give each thread its own [`FeatureScratch`] for the allocation-free
+/// [`Mfcc::compute_into`].
+///
+/// ```
+/// use genre_core::features::{Mfcc, MfccConfig, Matrix};
+/// let mfcc = Mfcc::new(MfccConfig { n_mfcc: 13, ..Default::default() })?;
+/// let y: Vec<f32> = (0..66_150).map(|i| (i as f32 * 0.0628).sin() * 0.5).collect();
+/// let m = mfcc.compute(&y)?;
+/// assert_eq!(m.shape(), (13, 130)); // (n_mfcc, frames), like librosa
+///
+/// // Reuse memory across calls:
+/// let mut scratch = mfcc.scratch();
+/// let mut out = Matrix::default();
+/// mfcc.compute_into(&y, &mut scratch, &mut out)?;
+/// assert_eq!(out, m);
+/// # Ok::<(), genre_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Mfcc {
+    config: MfccConfig,
+    mel: MelSpectrogram,
+    dct: Dct,
+    lifter: Option<Vec<f32>>,
+}
+
+impl Mfcc {
+    /// Validates `config` and builds the plan.
+    pub fn new(config: MfccConfig) -> Result<Self> {
+        config.validate()?;
+        let mel = MelSpectrogram::new(config.mel)?;
+        let dct = Dct::new(config.mel.n_mels, config.n_mfcc);
+        let lifter = (config.lifter > 0.0).then(|| {
+            // librosa, in float32: 1 + (lifter / 2) * sin(pi * arange(1, 1 + n_mfcc) / lifter)
+            let l = config.lifter;
+            (1..=config.n_mfcc)
+                .map(|n| {
+                    let arg = std::f32::consts::PI * n as f32 / l;
+                    1.0 + (l / 2.0) * arg.sin()
+                })
+                .collect()
+        });
+        Ok(Self {
+            config,
+            mel,
+            dct,
+            lifter,
+        })
+    }
+
+    /// The configuration of this extractor.
+    pub fn config(&self) -> &MfccConfig {
+        &self.config
+    }
+
+    /// The mel-spectrogram plan underneath.
+    pub fn mel_spectrogram(&self) -> &MelSpectrogram {
+        &self.mel
+    }
+
+    /// Fresh working memory for one thread.
+    pub fn scratch(&self) -> FeatureScratch {
+        self.mel.scratch()
+    }
+
+    /// Number of frames for a signal of `n_samples`.
+    pub fn n_frames(&self, n_samples: usize) -> Result<usize> {
+        self.mel.n_frames(n_samples)
+    }
+
+    /// MFCCs `(n_mfcc, frames)`, like `librosa.feature.mfcc`.
+    pub fn compute(&self, signal: &[f32]) -> Result<Matrix> {
+        let mut scratch = self.scratch();
+        let mut out = Matrix::default();
+        self.compute_into(signal, &mut scratch, &mut out)?;
+        Ok(out)
+    }
+
+    /// MFCCs into `out`, reshaped to `(n_mfcc, frames)`. Once `scratch` and
+    /// `out` have grown to a signal length, later calls of that length or
+    /// shorter allocate nothing.
+    pub fn compute_into(
+        &self,
+        signal: &[f32],
+        scratch: &mut FeatureScratch,
+        out: &mut Matrix,
+    ) -> Result<()> {
+        let frames = self.mel.db_frames_into(signal, &self.config.db, scratch)?;
+        out.resize(self.config.n_mfcc, frames);
+        self.dct_frames(scratch, frames, |k, t, v| {
+            if let Some(o) = out.as_mut_slice().get_mut(k * frames + t) {
+                *o = v;
+            }
+        });
+        Ok(())
+    }
+
+    /// MFCCs transposed, `(frames, n_mfcc)` row-major (the seed's
+    /// `mfcc.T`), written into `out`; `out.len()` must be
+    /// `frames * n_mfcc`. Returns the number of frames.
+    pub fn compute_transposed_into(
+        &self,
+        signal: &[f32],
+        scratch: &mut FeatureScratch,
+        out: &mut [f32],
+    ) -> Result<usize> {
+        let frames = self.mel.db_frames_into(signal, &self.config.db, scratch)?;
+        let n_mfcc = self.config.n_mfcc;
+        if out.len() != frames * n_mfcc {
+            return Err(Error::InvalidConfig {
+                parameter: "out",
+                reason: format!("needs {} values, got {}", frames * n_mfcc, out.len()),
+            });
+        }
+        self.dct_frames(scratch, frames, |k, t, v| {
+            if let Some(o) = out.get_mut(t * n_mfcc + k) {
+                *o = v;
+            }
+        });
+        Ok(frames)
+    }
+
+    fn dct_frames(
+        &self,
+        scratch: &mut FeatureScratch,
+        frames: usize,
+        mut put: impl FnMut(usize, usize, f32),
+    ) {
+        let n_mels = self.config.mel.n_mels;
+        scratch.coeffs.resize(self.config.n_mfcc, 0.0);
+        for (t, frame) in scratch.mel.chunks_exact(n_mels).take(frames).enumerate() {
+            self.dct.apply(frame, &mut scratch.coeffs);
+            if let Some(l) = &self.lifter {
+                for (c, w) in scratch.coeffs.iter_mut().zip(l) {
+                    *c *= w;
+                }
+            }
+            for (k, &v) in scratch.coeffs.iter().enumerate() {
+                put(k, t, v);
+            }
+        }
+    }
+}
+
+/// One-shot `librosa.feature.mfcc(y=signal, **config)`; build an [`Mfcc`]
+/// once instead when computing many.
+pub fn mfcc(signal: &[f32], config: &MfccConfig) -> Result<Matrix> {
+    Mfcc::new(*config)?.compute(signal)
+}
+
+/// One-shot `librosa.feature.melspectrogram(y=signal, **config)`.
+pub fn melspectrogram(signal: &[f32], config: &MelSpectrogramConfig) -> Result<Matrix> {
+    MelSpectrogram::new(*config)?.compute(signal)
+}

@@ -1,0 +1,29 @@
+//! librosa-exact features: STFT power, mel filterbank and spectrogram,
+//! `power_to_db`, MFCC, deltas and the seed's GTZAN segments.
+//!
+//! Every plan ([`Stft`], [`MelSpectrogram`], [`Mfcc`], [`SegmentExtractor`])
+//! is built once from a config whose `Default` is librosa's (or the seed's),
+//! is `Send + Sync`, and works with per-thread [`FeatureScratch`].
+//! Outputs are shaped like librosa's: `(n_mfcc, frames)`, `(n_mels, frames)`.
+
+mod db;
+mod dct;
+mod delta;
+mod matrix;
+mod mel;
+mod melspec;
+mod mfcc;
+mod segment;
+mod signal;
+mod stft;
+mod window;
+
+pub use db::{DbConfig, power_to_db};
+pub use dct::Dct;
+pub use delta::{MAX_DELTA_WIDTH, delta};
+pub use matrix::Matrix;
+pub use mel::{MAX_N_MELS, MelConfig, MelFilterbank, MelNorm, hz_to_mel, mel_to_hz};
+pub use melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig};
+pub use mfcc::{Mfcc, MfccConfig, melspectrogram, mfcc};
+pub use segment::{SegmentConfig, SegmentExtractor, Segments, mean_mfcc, segments};
+pub use stft::{MAX_N_FFT, Stft, StftConfig, StftScratch};
