@@ -19,7 +19,7 @@ use symphonia::core::codecs::audio::AudioDecoderOptions;
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
-use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 use symphonia::core::meta::MetadataOptions;
 
 use super::au;
@@ -96,7 +96,7 @@ pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decod
             if data.starts_with(au::MAGIC) {
                 au::decode(&mut Cursor::new(data), &path, window)
             } else {
-                decode_symphonia(Box::new(Cursor::new(data)), &path, window)
+                decode_symphonia(source, &path, window)
             }
         }
         Source::Path(p) => {
@@ -104,7 +104,8 @@ pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decod
             if starts_with_au_magic(&mut file, p)? {
                 au::decode(&mut std::io::BufReader::new(file), p, window)
             } else {
-                decode_symphonia(Box::new(file), p, window)
+                drop(file);
+                decode_symphonia(source, p, window)
             }
         }
     }
@@ -157,8 +158,32 @@ pub(crate) fn starts_with_au_magic(file: &mut File, path: &Path) -> Result<bool>
     Ok(filled == magic.len() && &magic == au::MAGIC)
 }
 
-/// Probes the content with symphonia and returns the reader and the audio track id.
-pub(crate) fn probe<'s>(
+/// Probes the content with symphonia. A truncated file whose header points
+/// past its end (e.g. an AIFF cut inside its sound chunk) fails to probe as
+/// a seekable file; it is then probed again as a plain stream, which reads
+/// the header in order and stops at the data, as libsndfile does.
+pub(crate) fn probe<'s>(source: Source<'s>) -> Result<Box<dyn FormatReader + 's>> {
+    let path = source.name();
+    match probe_media(media(source, true)?, &path) {
+        Err(Error::Decode { reason, .. }) if reason.starts_with(EOF_IN_HEADER) => {
+            probe_media(media(source, false)?, &path)
+        }
+        other => other,
+    }
+}
+
+const EOF_IN_HEADER: &str = "unexpected end of file";
+
+fn media<'s>(source: Source<'s>, seekable: bool) -> Result<Box<dyn MediaSource + 's>> {
+    Ok(match (source, seekable) {
+        (Source::Bytes { data, .. }, true) => Box::new(Cursor::new(data)),
+        (Source::Bytes { data, .. }, false) => Box::new(ReadOnlySource::new(Cursor::new(data))),
+        (Source::Path(p), true) => Box::new(open(p)?),
+        (Source::Path(p), false) => Box::new(ReadOnlySource::new(open(p)?)),
+    })
+}
+
+fn probe_media<'s>(
     media: Box<dyn MediaSource + 's>,
     path: &Path,
 ) -> Result<Box<dyn FormatReader + 's>> {
@@ -197,12 +222,8 @@ pub(crate) fn sym_error(path: &Path, e: SymError, stage: &str) -> Error {
     }
 }
 
-fn decode_symphonia<'s>(
-    media: Box<dyn MediaSource + 's>,
-    path: &Path,
-    window: &Window,
-) -> Result<Decoded> {
-    let mut reader = probe(media, path)?;
+fn decode_symphonia(source: Source<'_>, path: &Path, window: &Window) -> Result<Decoded> {
+    let mut reader = probe(source)?;
     let track = reader
         .default_track(TrackType::Audio)
         .ok_or_else(|| Error::UnsupportedFormat {

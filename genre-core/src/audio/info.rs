@@ -3,7 +3,6 @@
 use std::io::Cursor;
 
 use symphonia::core::formats::TrackType;
-use symphonia::core::io::MediaSource;
 
 use super::au;
 use super::decode::{check_not_empty, decode, open, probe, starts_with_au_magic};
@@ -50,14 +49,15 @@ pub fn info(source: Source<'_>) -> Result<AudioInfo> {
         }
         Source::Bytes { data, .. } => {
             check_not_empty(data.len() as u64, &path)?;
-            symphonia_info(Box::new(Cursor::new(data)), &path)?
+            symphonia_info(source)?
         }
         Source::Path(p) => {
             let mut file = open(p)?;
             if starts_with_au_magic(&mut file, p)? {
                 return au_info(&mut std::io::BufReader::new(file), source);
             }
-            symphonia_info(Box::new(file), &path)?
+            drop(file);
+            symphonia_info(source)?
         }
     };
     match header {
@@ -96,27 +96,20 @@ fn au_info(reader: &mut impl std::io::Read, source: Source<'_>) -> Result<AudioI
 
 /// Container and codec names of a symphonia stream, whatever the header states.
 fn symphonia_partial(source: Source<'_>) -> Result<AudioInfo> {
-    let path = source.name();
-    let media: Box<dyn MediaSource> = match source {
-        Source::Bytes { data, .. } => Box::new(Cursor::new(data)),
-        Source::Path(p) => Box::new(open(p)?),
-    };
-    let mut info = describe(media, &path)?;
+    let mut info = describe(source)?;
     info.frames = 0;
     Ok(info)
 }
 
 /// `Some` when the header states rate, channels and length.
-fn symphonia_info<'s>(
-    media: Box<dyn MediaSource + 's>,
-    path: &std::path::Path,
-) -> Result<Option<AudioInfo>> {
-    let info = describe(media, path)?;
+fn symphonia_info(source: Source<'_>) -> Result<Option<AudioInfo>> {
+    let info = describe(source)?;
     Ok((info.sample_rate > 0 && info.channels > 0 && info.frames > 0).then_some(info))
 }
 
-fn describe<'s>(media: Box<dyn MediaSource + 's>, path: &std::path::Path) -> Result<AudioInfo> {
-    let reader = probe(media, path)?;
+fn describe(source: Source<'_>) -> Result<AudioInfo> {
+    let path = source.name();
+    let reader = probe(source)?;
     let format = reader.format_info().short_name.to_string();
     let track = reader
         .default_track(TrackType::Audio)
