@@ -78,6 +78,48 @@ pub enum Error {
         /// What is wrong with the signal.
         reason: String,
     },
+
+    /// A drift input column is missing, of the wrong type or otherwise unusable.
+    #[error("column {column:?} {reason}")]
+    DriftInput {
+        /// The column at fault.
+        column: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A drift column has no values left after dropping NaN and ±inf.
+    #[error(
+        "column {column:?} is empty in the {dataset} dataset after dropping missing and infinite values"
+    )]
+    DriftEmptyColumn {
+        /// The column at fault.
+        column: String,
+        /// `"reference"` or `"current"`.
+        dataset: &'static str,
+    },
+
+    /// A table file (CSV, Parquet) is empty, malformed or holds a bad value.
+    #[error("{}{}{}: {reason}", path.display(), row.map(|r| format!(", row {r}")).unwrap_or_default(), column.as_ref().map(|c| format!(", column {c:?}")).unwrap_or_default())]
+    Table {
+        /// The file.
+        path: PathBuf,
+        /// 1-based data row (0: the header), when known.
+        row: Option<usize>,
+        /// The column, when known.
+        column: Option<String>,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A saved drift reference profile cannot be read.
+    #[error("{}: {reason}", path.display())]
+    Profile {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// `Result` with genre-core's [`Error`].

@@ -6,6 +6,7 @@
 //! command-line tool are thin shells around this crate.
 
 pub mod audio;
+pub mod drift;
 mod error;
 pub mod features;
 

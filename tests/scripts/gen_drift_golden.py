@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Golden values for genre's drift module, from Evidently 0.7 and scipy.
+
+Datasets are "seed-shaped" monitoring data: 13 float MFCC-mean columns plus a
+`predicted_genre` column with 10 labels. They come from a counter-based
+splitmix64 generator that genre's Rust tests re-implement bit for bit
+(`genre-core/tests/common/mod.rs`), so only parameters and results are stored.
+
+Output: tests/golden/drift/preset.json (Report([DataDriftPreset()]) per
+dataset), tests/golden/drift/stats.json (every deterministic statistic per
+column, through Evidently's own stattest functions), tests/golden/drift/edge.json
+(small explicit edge datasets with their Evidently results).
+
+Run: /work/venvs/golden/bin/python tests/scripts/gen_drift_golden.py
+"""
+import json
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+
+warnings.filterwarnings("ignore")
+
+from evidently import Report  # noqa: E402
+from evidently.presets import DataDriftPreset  # noqa: E402
+from evidently.legacy.calculations.stattests import registry  # noqa: E402
+from evidently.legacy.core import ColumnType  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden", "drift")
+
+GENRES = ["blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"]
+LOC = [-250.0, 110.0, -20.0, 40.0, -10.0, 15.0, -8.0, 10.0, -6.0, 5.0, -4.0, 3.0, -2.0]
+SCALE = [60.0, 25.0, 15.0, 12.0, 10.0, 8.0, 8.0, 7.0, 6.0, 6.0, 5.0, 5.0, 4.0]
+NO_SHIFT = [0.0] * 13
+SHIFT = [0.3, 0.0, 0.2, 0.0, 0.5, 0.0, 0.1, 0.0, 0.05, 0.4, 0.0, 0.15, 0.25]
+COLUMNS = [f"mfcc_{i + 1}" for i in range(13)] + ["predicted_genre"]
+M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def uniforms(seed, idx):
+    """splitmix64 of (seed + (idx+1) * golden gamma), top 53 bits -> [0, 1)."""
+    with np.errstate(over="ignore"):
+        x = np.uint64(seed) + (idx.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+        z = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * (2.0 ** -53)
+
+
+def seed_frame(seed, rows, shift, skew):
+    """The generator the Rust tests mirror: value = loc + scale*(u1+u2+u3+u4-2 + shift)."""
+    r = np.arange(rows, dtype=np.uint64)
+    data = {}
+    for c in range(13):
+        base = (r * np.uint64(14) + np.uint64(c)) * np.uint64(4)
+        s = uniforms(seed, base)
+        s = s + uniforms(seed, base + np.uint64(1))
+        s = s + uniforms(seed, base + np.uint64(2))
+        s = s + uniforms(seed, base + np.uint64(3))
+        v = LOC[c] + SCALE[c] * ((s - 2.0) + shift[c])
+        if c == 12:
+            v = np.rint(v * 10.0) / 10.0  # ties
+        data[COLUMNS[c]] = v
+    u = uniforms(seed, (r * np.uint64(14) + np.uint64(13)) * np.uint64(4))
+    if skew:
+        u = u * u
+    idx = np.minimum((u * 10.0).astype(np.int64), 9)
+    data["predicted_genre"] = np.array(GENRES, dtype=object)[idx]
+    return pd.DataFrame(data)
+
+
+DISPLAY_TO_NAME = {}
+for name, by_type in registry._registered_stat_tests.items():
+    for st in by_type.values():
+        DISPLAY_TO_NAME[st.display_name] = name
+
+
+def clean(s):
+    return s.replace([-np.inf, np.inf], np.nan).dropna()
+
+
+def evidently_preset(ref, cur):
+    """Report([DataDriftPreset()]) scores, plus each column's drift flag from the same stattest."""
+    snap = Report([DataDriftPreset()]).run(cur, ref)
+    d = snap.dict()
+    out = {"columns": []}
+    for m in d["metrics"]:
+        cfg = m["config"]
+        if cfg["type"].endswith("DriftedColumnsCount"):
+            out["count"] = int(m["value"]["count"])
+            out["share"] = float(m["value"]["share"])
+        elif cfg["type"].endswith("ValueDrift"):
+            col = cfg["column"]
+            name = DISPLAY_TO_NAME[cfg["method"]]
+            r, c = clean(ref[col]), clean(cur[col])
+            ctype = ColumnType.Categorical if ref[col].dtype == object or ref[col].dtype.name.startswith("int") and pd.concat([ref[col], cur[col]]).nunique() <= 10 else ColumnType.Numerical
+            # default selection may pick a categorical-only test for a numerical column
+            st = next(iter(registry._registered_stat_tests[name].values()))
+            res = st(r, c, ctype, cfg["threshold"])
+            score = float(m["value"])
+            if not (score == res.drift_score or (math.isnan(score) and math.isnan(res.drift_score))):
+                sys.exit(f"score mismatch {col}: {score} vs {res.drift_score}")
+            out["columns"].append({
+                "column": col,
+                "type": "categorical" if ctype == ColumnType.Categorical else "numerical",
+                "method": name,
+                "score": None if math.isnan(score) else score,
+                "threshold": float(cfg["threshold"]),
+                "drifted": bool(res.drifted),
+                "reference_size": int(len(r)),
+                "current_size": int(len(c)),
+            })
+    drifted = sum(c["drifted"] for c in out["columns"])
+    if drifted != out["count"]:
+        sys.exit(f"drift count mismatch {drifted} vs {out['count']}")
+    out["dataset_drift"] = out["share"] >= 0.5
+    return out
+
+
+PRESET_CASES = [
+    # name, ref seed, ref rows, cur seed, cur rows, shift, skew
+    ("800_nodrift", 11, 800, 12, 800, "none", False),
+    ("800_drift", 13, 800, 14, 650, "shift", True),
+    ("1000_nodrift", 15, 1000, 16, 1000, "none", False),
+    ("1000_drift", 17, 1000, 18, 1200, "shift", True),
+    ("1001_nodrift", 19, 1001, 20, 1001, "none", False),
+    ("1001_drift", 21, 1001, 22, 777, "shift", True),
+    ("5000_nodrift", 23, 5000, 24, 5000, "none", False),
+    ("5000_drift", 25, 5000, 26, 5000, "shift", True),
+    ("100000_drift", 27, 100000, 28, 100000, "shift", True),
+    ("100000_nodrift", 29, 100000, 30, 100000, "none", False),
+]
+
+# Every deterministic statistic through Evidently's own functions.
+NUM_STATS = ["ks", "wasserstein", "psi", "kl_div", "jensenshannon", "hellinger", "anderson",
+             "cramer_von_mises", "mannw", "ed", "t_test", "es"]
+CAT_STATS = ["chisquare", "z", "jensenshannon", "psi", "kl_div", "hellinger"]
+STATS_CASES = [
+    ("s_800_600", 31, 800, 32, 600, "shift", True),
+    ("s_1000_1000", 33, 1000, 34, 1000, "none", False),
+    ("s_700_9999", 35, 700, 36, 9999, "shift", True),
+    ("s_3000_10000", 37, 3000, 38, 10000, "none", False),
+    ("s_12000_10001", 39, 12000, 40, 10001, "shift", True),
+    ("s_20000_30000", 41, 20000, 42, 30000, "none", False),
+    ("s_15_17", 43, 15, 44, 17, "shift", False),
+    ("s_40_40", 45, 40, 46, 40, "shift", True),
+]
+
+
+def run_stat(name, ctype, r, c):
+    st = registry.get_registered_stattest(name, ctype)
+    try:
+        res = st(r.copy(), c.copy(), ctype, None)
+    except Exception as e:  # noqa: BLE001
+        return {"method": name, "error": type(e).__name__}
+    score = float(res.drift_score)
+    return {"method": name, "score": None if math.isnan(score) else score,
+            "threshold": float(res.actual_threshold), "drifted": bool(res.drifted)}
+
+
+def stats_case(ref, cur):
+    out = []
+    for col in COLUMNS:
+        r, c = clean(ref[col]), clean(cur[col])
+        if col == "predicted_genre":
+            for name in CAT_STATS:
+                out.append({"column": col, **run_stat(name, ColumnType.Categorical, r, c)})
+        else:
+            for name in NUM_STATS:
+                if name == "es" and len(r) > 5000:
+                    continue
+                out.append({"column": col, **run_stat(name, ColumnType.Numerical, r, c)})
+    return out
+
+
+def frame_params(case):
+    name, rs, rn, cs, cn, shift, skew = case
+    return {"name": name, "reference": {"seed": rs, "rows": rn, "shift": NO_SHIFT, "skew": False},
+            "current": {"seed": cs, "rows": cn, "shift": SHIFT if shift == "shift" else NO_SHIFT, "skew": skew}}
+
+
+def frames(p):
+    r, c = p["reference"], p["current"]
+    return (seed_frame(r["seed"], r["rows"], r["shift"], r["skew"]),
+            seed_frame(c["seed"], c["rows"], c["shift"], c["skew"]))
+
+
+def check_values(p):
+    """A few raw values so the Rust generator can be checked bit for bit."""
+    ref, _ = frames(p)
+    return {col: [float(x) if col != "predicted_genre" else x for x in ref[col].iloc[:3]] for col in COLUMNS}
+
+
+NAN = float("nan")
+INF = float("inf")
+EDGE_CASES = {
+    # numerical with heavy ties (nuniq 3-5 -> chisquare at n<=1000, JS above)
+    "ties_small": {"ref": {"x": [1.0, 2.0, 3.0, 2.0, 2.0, 1.0, 3.0, 3.0, 2.0, 1.0] * 30},
+                   "cur": {"x": [1.0, 2.0, 3.0, 3.0, 3.0, 3.0, 1.0, 3.0, 2.0, 4.0] * 25}},
+    "ties_binary": {"ref": {"x": [0.0, 1.0, 1.0, 0.0, 1.0] * 40}, "cur": {"x": [0.0, 1.0, 1.0, 1.0, 1.0] * 30}},
+    "int_categorical": {"ref": {"k": [1, 2, 3, 4, 5, 1, 2, 3, 1, 2, 7] * 20}, "cur": {"k": [1, 2, 3, 4, 5, 5, 5, 3, 1, 2, 7] * 20}},
+    "int_numerical": {"ref": {"k": list(range(0, 40)) * 5}, "cur": {"k": list(range(5, 45)) * 5}},
+    "nan_inf": {"ref": {"x": [0.1 * i for i in range(50)] + [NAN, INF, -INF, NAN],
+                        "g": ["a", "b", "c", None] * 13 + ["a", "b"]},
+                "cur": {"x": [0.1 * i + 0.7 for i in range(45)] + [INF, NAN, NAN, -INF, NAN],
+                        "g": ["a", "b", "b", None, "c"] * 10}},
+    "unseen_category": {"ref": {"g": ["a", "b", "c"] * 40}, "cur": {"g": ["a", "b", "c", "d"] * 30}},
+    "constant": {"ref": {"x": [5.0] * 100, "g": ["only"] * 100}, "cur": {"x": [5.0] * 80, "g": ["only"] * 80}},
+    "constant_shifted": {"ref": {"x": [5.0] * 100, "g": ["only"] * 100}, "cur": {"x": [6.0] * 80, "g": ["other"] * 80}},
+    "binary_cat_large": {"ref": {"g": ["yes", "no", "no"] * 400}, "cur": {"g": ["yes", "no"] * 700}},
+}
+
+
+def edge_frame(d):
+    out = {}
+    for k, v in d.items():
+        if all(isinstance(x, int) for x in v):
+            out[k] = pd.Series(v, dtype="int64")
+        elif any(isinstance(x, str) for x in v):
+            out[k] = pd.Series(v, dtype=object)
+        else:
+            out[k] = pd.Series(v, dtype="float64")
+    return pd.DataFrame(out)
+
+
+def jsonable(v):
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+    return v
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    preset = []
+    for case in PRESET_CASES:
+        p = frame_params(case)
+        ref, cur = frames(p)
+        preset.append({**p, "check": check_values(p), "evidently": evidently_preset(ref, cur)})
+        print(case[0], preset[-1]["evidently"]["count"], file=sys.stderr)
+    stats = []
+    for case in STATS_CASES:
+        p = frame_params(case)
+        ref, cur = frames(p)
+        stats.append({**p, "results": stats_case(ref, cur)})
+        print(case[0], file=sys.stderr)
+    edge = []
+    for name, d in EDGE_CASES.items():
+        ref, cur = edge_frame(d["ref"]), edge_frame(d["cur"])
+        try:
+            ev = evidently_preset(ref, cur)
+        except SystemExit:
+            raise
+        except Exception as e:  # noqa: BLE001
+            ev = {"error": f"{type(e).__name__}: {e}"[:200]}
+        edge.append({"name": name,
+                     "reference": {k: [jsonable(x) for x in v] for k, v in d["ref"].items()},
+                     "current": {k: [jsonable(x) for x in v] for k, v in d["cur"].items()},
+                     "evidently": ev})
+    meta = {"generator": "tests/scripts/gen_drift_golden.py",
+            "versions": {"evidently": __import__("evidently").__version__,
+                         "scipy": __import__("scipy").__version__, "numpy": np.__version__, "pandas": pd.__version__}}
+    for fname, obj in [("preset.json", preset), ("stats.json", stats), ("edge.json", edge)]:
+        with open(os.path.join(OUT, fname), "w") as f:
+            json.dump({"meta": meta, "cases": obj}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
