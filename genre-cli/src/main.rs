@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod drift;
 mod info;
 mod load;
 mod output;
@@ -23,6 +24,9 @@ enum Command {
     Info(info::InfoArgs),
     /// Load audio like librosa.load and write it as .npy or float .wav.
     Load(load::LoadArgs),
+    /// Evidently-compatible data drift between reference and current tables
+    /// (exit 0: no dataset drift, 1: dataset drift, 2: error).
+    Drift(drift::DriftArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Info(args) => info::run(args),
         Command::Load(args) => load::run(args),
+        Command::Drift(args) => return drift::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
