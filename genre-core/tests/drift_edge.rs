@@ -112,7 +112,10 @@ fn empty_after_cleaning_is_a_typed_error() {
 fn single_category_chisquare_is_undefined_not_drift() {
     let r = one("g", ColumnValues::Str(vec![Some("a".into()); 30]));
     let c = one("g", ColumnValues::Str(vec![Some("a".into()); 20]));
-    let opts = DriftOptions { method: Some(Method::ChiSquare), ..DriftOptions::default() };
+    let opts = DriftOptions {
+        method: Some(Method::ChiSquare),
+        ..DriftOptions::default()
+    };
     let report = drift_report(&r, &c, &opts).unwrap();
     assert_eq!(report.columns[0].score, None);
     assert!(!report.columns[0].drifted);
@@ -136,7 +139,10 @@ fn missing_column_and_wrong_method_are_typed_errors() {
                 .to_vec(),
         ),
     );
-    let opts = DriftOptions { method: Some(Method::Ks), ..DriftOptions::default() };
+    let opts = DriftOptions {
+        method: Some(Method::Ks),
+        ..DriftOptions::default()
+    };
     let e = drift_report(&g, &g, &opts).unwrap_err();
     assert!(e.to_string().contains("not applicable"), "{e}");
     let bad = DriftOptions {
