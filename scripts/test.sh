@@ -19,3 +19,9 @@ PY_VENV="$PWD/.venv-test"
 "$PY_VENV/bin/python" -m pip install --quiet -r genre-py/requirements-test.txt
 "$PY_VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./genre-py
 "$PY_VENV/bin/python" -m pytest genre-py/tests -q -p no:cacheprovider
+
+echo "== Python examples (light): synthetic corpus + dataset loaders (numpy only)"
+"$PY_VENV/bin/python" -m pip install --quiet -r python-examples/requirements-test.txt
+"$PY_VENV/bin/python" -m pytest -q -p no:cacheprovider -m "not training_suite" \
+    python-examples/tests \
+    --doctest-modules python-examples/training/music_genre/synth.py python-examples/training/music_genre/datasets.py
