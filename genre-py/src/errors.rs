@@ -11,6 +11,8 @@ use pyo3::exceptions::{PyFileNotFoundError, PyIsADirectoryError, PyOSError, PyPe
 
 pyo3::import_exception!(genre.exceptions, GenreError);
 pyo3::import_exception!(genre.exceptions, ConfigError);
+pyo3::import_exception!(genre.exceptions, DecodeError);
+pyo3::import_exception!(genre.exceptions, UnsupportedFormatError);
 
 /// Converts a genre-core error into the documented Python exception.
 pub(crate) fn to_py_err(err: genre_core::Error) -> PyErr {
@@ -20,8 +22,18 @@ pub(crate) fn to_py_err(err: genre_core::Error) -> PyErr {
             io_error(&path.to_string_lossy(), &source, message)
         }
         genre_core::Error::InvalidConfig { .. } => ConfigError::new_err(message),
+        genre_core::Error::UnsupportedFormat { .. } => UnsupportedFormatError::new_err(message),
+        genre_core::Error::Decode { .. }
+        | genre_core::Error::EmptyAudio { .. }
+        | genre_core::Error::TooLong { .. } => DecodeError::new_err(message),
         _ => GenreError::new_err(message),
     }
+}
+
+/// A [`ConfigError`] for a binding-level argument check, worded like
+/// genre-core's `InvalidConfig`.
+pub(crate) fn config_error(parameter: &str, reason: &str) -> PyErr {
+    ConfigError::new_err(format!("invalid {parameter}: {reason}"))
 }
 
 /// `OSError` subclasses with `errno`, `strerror` and `filename` set, as

@@ -4,8 +4,9 @@
 //! the GIL released (`py.detach`) and converts the result. Numerics live in
 //! genre-core; errors are mapped to the Python hierarchy in [`errors`].
 
-#[allow(dead_code)] // used by the bindings as genre-core grows
+mod audio;
 mod errors;
+mod source;
 
 use pyo3::prelude::*;
 
@@ -13,5 +14,8 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(audio::load, m)?)?;
+    m.add_function(wrap_pyfunction!(audio::info, m)?)?;
+    m.add_class::<audio::PyAudioInfo>()?;
     Ok(())
 }
