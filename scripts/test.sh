@@ -17,7 +17,11 @@ echo "== Python: pip install ./genre-py, then pytest genre-py/tests"
 PY_VENV="$PWD/.venv-test"
 [ -x "$PY_VENV/bin/python" ] || python3 -m venv "$PY_VENV"
 "$PY_VENV/bin/python" -m pip install --quiet -r genre-py/requirements-test.txt
-"$PY_VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./genre-py
+# The wheel goes to a private directory, not the shared target/wheels.
+WHEEL_DIR="$(mktemp -d)"
+MATURIN_PEP517_ARGS="--out $WHEEL_DIR" \
+    "$PY_VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./genre-py
+rm -rf "$WHEEL_DIR"
 "$PY_VENV/bin/python" -m pytest genre-py/tests -q -p no:cacheprovider
 
 echo "== Python examples (light): synthetic corpus + dataset loaders (numpy only)"
