@@ -1,7 +1,14 @@
 """pytest setup for python-examples: import the training package from source."""
 
+import os
 import sys
+import tempfile
 from pathlib import Path
+
+# Prefect keeps its local state (the temporary API server's database) in
+# PREFECT_HOME: give the tests their own, never the user's ~/.prefect.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="genre-prefect-"))
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 

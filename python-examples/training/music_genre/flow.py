@@ -40,6 +40,7 @@ class PipelineResult:
     reference_path: str
     labels: tuple[str, ...]
     confusion: list[list[int]]
+    split_sizes: dict[str, int]
 
 
 @task(name="validate-data")
@@ -201,7 +202,8 @@ def music_genre_pipeline(
              "history": history, "run_id": run.info.run_id}, indent=1))
         tracking.confusion_figure(confusion, labels, "held-out test tracks").savefig(
             Path(out_dir) / "confusion_matrix.png", dpi=90)
-        return PipelineResult(onnx_path, run.info.run_id, metrics, uris, reference, labels, confusion.tolist())
+        sizes = {"train": len(split.train), "val": len(split.val), "test": len(split.test)}
+        return PipelineResult(onnx_path, run.info.run_id, metrics, uris, reference, labels, confusion.tolist(), sizes)
 
 
 def main(argv: list[str] | None = None) -> None:
