@@ -19,14 +19,19 @@ against a Prefect server and as a deployment.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from prefect import flow, get_run_logger, task
 
-from . import cnn, datasets, export, features, tracking
+# No telemetry from the temporary local Prefect server (set before prefect loads).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+
+from . import cnn, datasets, export, features, tracking  # noqa: E402
 
 FLOW_NAME = "music-genre-pipeline"
 
@@ -123,32 +128,39 @@ def register(onnx_path: str, params: dict, metrics: dict, confusion: np.ndarray,
 
 @task(name="monitoring-reference")
 def monitoring_reference(onnx_path: str, split: datasets.Split, out_dir: str) -> str:
-    """Parquet of the training tracks' mean MFCC (genre) and predicted genre (genre Classifier)."""
+    """The monitoring reference: per training track, genre's mean MFCC and the
+    new model's predicted genre (the columns the serving side logs), as
+    ``reference.parquet``; plus a genre drift profile when the ``genre`` CLI
+    is on PATH (``genre drift reference.parquet --save-profile …``)."""
+    import shutil
+    import subprocess
+
     import genre
+    import mlflow
     import pandas as pd
 
+    log = get_run_logger()
     clf = genre.Classifier(onnx_path)
     rows = []
-    for part_name, part in (("train", split.train), ("val", split.val), ("test", split.test)):
-        for t in part:
-            try:
-                vec = np.asarray(genre.mean_mfcc(t.path), dtype=np.float64)
-                pred = clf.predict(t.path)
-            except Exception as e:  # noqa: BLE001 - same tracks were skipped in extraction
-                get_run_logger().warning("reference: skipped %s: %s", t.path, e)
-                continue
-            row = {f"mfcc_{i}": float(v) for i, v in enumerate(vec)}
-            row.update(predicted_genre=pred.genre, genre=t.label, split=part_name, path=t.path)
-            rows.append(row)
-    df = pd.DataFrame(rows)
+    for t in split.train:
+        try:
+            vec = np.asarray(genre.mean_mfcc(t.path), dtype=np.float64)
+            pred = clf.predict(t.path)
+        except Exception as e:  # noqa: BLE001 - the same tracks were skipped in extraction
+            log.warning("reference: skipped %s: %s", t.path, e)
+            continue
+        row = {f"mfcc_{i}": float(v) for i, v in enumerate(vec)}
+        row["predicted_genre"] = pred.genre
+        rows.append(row)
     out = Path(out_dir) / "reference.parquet"
-    df.to_parquet(out, index=False)
-    if hasattr(genre, "drift") and hasattr(genre.drift, "Profile"):
-        # A compact reference profile for genre's drift check, when available.
-        cols = [c for c in df.columns if c.startswith("mfcc_")] + ["predicted_genre"]
-        genre.drift.Profile.from_frame(df[cols]).save(str(Path(out_dir) / "reference.profile"))
-    import mlflow
-
+    pd.DataFrame(rows).to_parquet(out, index=False)
+    cli = os.environ.get("GENRE_CLI") or shutil.which("genre")
+    if cli:
+        profile = Path(out_dir) / "reference.profile"
+        done = subprocess.run([cli, "drift", str(out), "--save-profile", str(profile)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            log.warning("genre drift --save-profile failed: %s", done.stderr.strip())
     if mlflow.active_run():
         mlflow.log_artifact(str(out), "monitoring")
     return str(out)
