@@ -179,6 +179,22 @@ STYLES: dict[str, Style] = {
 }
 
 
+# Per-track instrument choice for the chords: genres share some voices, so
+# timbre alone does not give a track away.
+CHORD_PALETTE: dict[str, tuple[Instrument, ...]] = {
+    "blues": (ELEC_GUITAR, PIANO),
+    "classical": (STRING, PIANO),
+    "country": (BANJO, ELEC_GUITAR),
+    "disco": (SYNTH_STAB, STRING),
+    "hiphop": (PAD, PIANO),
+    "jazz": (PIANO, ELEC_GUITAR),
+    "metal": (ELEC_GUITAR,),
+    "pop": (PIANO, SYNTH_STAB),
+    "reggae": (ORGAN_SKANK, ELEC_GUITAR),
+    "rock": (ELEC_GUITAR, PIANO),
+}
+
+
 def track_seed(seed: int, genre: str, index: int) -> int:
     """A stable 64-bit seed for one track (independent of Python's hash salt)."""
     digest = hashlib.sha256(f"{seed}/{genre}/{index}".encode()).digest()
@@ -276,6 +292,11 @@ def render_track(genre: str, index: int, seed: int = 0, seconds: float = 30.0) -
         "lead": rng.uniform(0.4, 0.8),
         "drums": rng.uniform(0.6, 1.0),
     }
+    palette = CHORD_PALETTE[genre]
+    chord_inst = palette[int(rng.integers(0, len(palette)))]
+    has_lead = rng.random() >= 0.15
+    hat_weight = style.hat_weight * (0.0 if rng.random() < 0.1 else 1.0)
+    brightness = rng.uniform(0.0, 0.6)  # per-track one-pole low-pass on the music bus
     cache: dict[tuple[str, int, float], np.ndarray] = {}
 
     def note(inst: Instrument, midi: int, length: float) -> np.ndarray:
@@ -293,7 +314,7 @@ def render_track(genre: str, index: int, seed: int = 0, seconds: float = 30.0) -
         for b in style.chord_rhythm:
             start = when(bar, b)
             for iv in quality:
-                _add(music, note(style.chord_inst, chord_root + iv, style.chord_len * beat),
+                _add(music, note(chord_inst, chord_root + iv, style.chord_len * beat),
                      start, gains["chord"] * 0.35 * rng.uniform(0.8, 1.0))
         # Bass
         for i, b in enumerate(style.bass_rhythm):
@@ -304,7 +325,7 @@ def render_track(genre: str, index: int, seed: int = 0, seconds: float = 30.0) -
             length = (style.bass_rhythm[i + 1] - b if i + 1 < len(style.bass_rhythm) else 4 - b) * beat
             _add(music, note(style.bass_inst, pitch, max(length, 0.08)), when(bar, b), gains["bass"] * 0.8)
         # Lead melody
-        if style.lead_inst is not None and style.lead_density > 0:
+        if has_lead and style.lead_inst is not None and style.lead_density > 0:
             steps = int(4 * style.lead_density)
             for s in range(steps):
                 if rng.random() < 0.25:
@@ -320,21 +341,22 @@ def render_track(genre: str, index: int, seed: int = 0, seconds: float = 30.0) -
         for b in style.snare:
             _add(drums, kit["snare"], when(bar, b), style.snare_weight * rng.uniform(0.8, 1.0))
         for b in style.hat:
-            _add(drums, kit["hat"], when(bar, b), style.hat_weight * rng.uniform(0.6, 1.0))
+            _add(drums, kit["hat"], when(bar, b), hat_weight * rng.uniform(0.6, 1.0))
         if style.crash_every and bar % style.crash_every == 0:
             _add(drums, kit["crash"], when(bar, 0.0), 0.6)
 
-    if style.lowpass:
-        # A one-pole low-pass, y[i] = a*y[i-1] + (1-a)*x[i], applied in the
-        # frequency domain (darkens the bus: hip-hop and reggae warmth).
-        a = style.lowpass
+    # A one-pole low-pass, y[i] = a*y[i-1] + (1-a)*x[i], applied in the
+    # frequency domain: the genre's warmth (hip-hop, reggae) times a per-track
+    # brightness.
+    a = 1.0 - (1.0 - style.lowpass) * (1.0 - brightness)
+    if a > 0:
         w = 2 * np.pi * np.fft.rfftfreq(n)
         music = np.fft.irfft(np.fft.rfft(music) * (1 - a) / (1 - a * np.exp(-1j * w)), n)
     if style.distortion:
         drive = style.distortion * rng.uniform(0.8, 1.2)
         music = np.tanh(drive * music / (np.abs(music).max() + 1e-9))
     mix = music / (np.abs(music).max() + 1e-9) + gains["drums"] * drums / (np.abs(drums).max() + 1e-9)
-    mix += style.noise * rng.uniform(0.5, 2.0) * rng.standard_normal(n)
+    mix += style.noise * rng.uniform(0.3, 3.0) * rng.standard_normal(n)
     mix *= 0.9 / (np.abs(mix).max() + 1e-9)
     return mix.astype(np.float32)
 

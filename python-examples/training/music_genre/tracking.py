@@ -145,7 +145,9 @@ def log_and_register(
         python_model=_pyfunc_class()(),
         artifacts={"onnx": str(onnx_path)},
         registered_model_name=name,
-        pip_requirements=["genre", "pandas", "numpy"],
+        # genre itself is installed from the repository (pip install ./genre-py),
+        # not from an index: the environment serving this model must have it.
+        pip_requirements=["numpy", "pandas"],
     )
     return {
         "onnx_uri": onnx_info.model_uri,
