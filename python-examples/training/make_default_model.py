@@ -52,6 +52,10 @@ and pass the result with `--model` / `genre.Classifier(path)`.
 | max \\|ONNX (onnxruntime) − Keras\\| on test segments | {ort_diff:.1e} |
 | max \\|genre Classifier − Keras\\| on test segments | {genre_diff} |
 
+The synthetic genres are built to be learnable and the CNN separates them almost perfectly: a high
+number here shows that the pipeline, the features and the export work, not that the model knows real
+genres.
+
 ![confusion matrix](default_model_confusion.png)
 
 Confusion matrix (rows: true genre, columns: predicted), test tracks:

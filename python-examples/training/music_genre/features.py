@@ -51,17 +51,18 @@ def _segments_per_track(paths: list[str], n_jobs: int | None) -> list[np.ndarray
 
 
 def _from_extract(result, n_paths: int) -> list[np.ndarray | Exception]:
-    """Per-track segment arrays from ``genre.extract``'s result."""
+    """Per-track segment arrays from ``genre.extract``'s ``Extraction``
+    (``segments``, ``file_index``, ``files``, ``errors`` keyed by path)."""
     segments = np.asarray(result.segments, dtype=np.float32)
     index = np.asarray(result.file_index)
     errors = dict(result.errors or {})
     out: list[np.ndarray | Exception] = []
-    for i in range(n_paths):
-        rows = segments[index == i]
-        if i in errors:
-            out.append(RuntimeError(str(errors[i])))
+    for i, path in enumerate(list(result.files)[:n_paths]):
+        err = errors.get(path)
+        if err is not None:
+            out.append(err if isinstance(err, Exception) else RuntimeError(str(err)))
         else:
-            out.append(rows)
+            out.append(segments[index == i])
     return out
 
 
