@@ -74,28 +74,6 @@ Trained on {machine} with {versions} in {minutes:.1f} minutes.
 """
 
 
-def write_golden(r, work: Path) -> None:
-    """Golden vectors for genre-core's embedded-model test: the genre segments
-    of one held-out test track per genre and onnxruntime's probabilities."""
-    import numpy as np
-
-    from music_genre import datasets, export, features
-
-    split = datasets.split_by_track(datasets.find_tracks(work / "data"), 0.15, 0.15, 0)
-    firsts = {}
-    for t in split.test:
-        firsts.setdefault(t.label, t)
-    tracks = [firsts[label] for label in r.labels]
-    f = features.extract(tracks, r.labels)
-    one = np.stack([f.x[f.track == i][0] for i in range(len(tracks))]).astype(np.float32)
-    out = REPO / "tests" / "golden" / "training"
-    out.mkdir(parents=True, exist_ok=True)
-    np.save(out / "default_model_segments.npy", one)
-    np.save(out / "default_model_onnxruntime.npy", export.onnxruntime_proba(r.onnx_path, one))
-    (out / "default_model_tracks.json").write_text(json.dumps(
-        [{"label": t.label, "file": Path(t.path).name} for t in tracks], indent=1) + "\n")
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("work_dir")
@@ -140,7 +118,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(json.dumps({"metrics": m, "onnx": r.onnx_path, "run_id": r.run_id}, indent=1))
     if not a.no_copy:
-        write_golden(r, work)
+        sys.path.insert(0, str(REPO / "tests" / "scripts"))
+        from gen_training_golden import write_golden
+
+        write_golden(Path(r.onnx_path), a.tracks_per_genre)
         shutil.copyfile(r.onnx_path, MODEL_DIR / "default_model.onnx")
         shutil.copyfile(work / "out" / "confusion_matrix.png", MODEL_DIR / "default_model_confusion.png")
         (MODEL_DIR / "DEFAULT_MODEL.md").write_text(card)

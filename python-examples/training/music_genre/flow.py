@@ -131,7 +131,7 @@ def monitoring_reference(onnx_path: str, train: features.Features, out_dir: str)
     """The monitoring reference: per training track, genre's mean MFCC and the
     new model's predicted genre (the columns the serving side logs), as
     ``reference.parquet``; plus a genre drift profile when the ``genre`` CLI
-    is on PATH (``genre drift reference.parquet --save-profile …``).
+    is on PATH (``genre drift reference.csv --save-profile …``).
 
     Predictions come from genre's Classifier on the file (the serving path)
     or, with a genre build that has no Python Classifier yet, from
@@ -165,16 +165,21 @@ def monitoring_reference(onnx_path: str, train: features.Features, out_dir: str)
         row["predicted_genre"] = predicted
         rows.append(row)
     out = Path(out_dir) / "reference.parquet"
-    pd.DataFrame(rows).to_parquet(out, index=False)
+    frame = pd.DataFrame(rows)
+    frame.to_parquet(out, index=False)
+    csv = out.with_suffix(".csv")  # what `genre drift` reads
+    frame.to_csv(csv, index=False)
     cli = os.environ.get("GENRE_CLI") or shutil.which("genre")
     if cli:
         profile = Path(out_dir) / "reference.profile"
-        done = subprocess.run([cli, "drift", str(out), "--save-profile", str(profile)],
+        done = subprocess.run([cli, "drift", str(csv), "--save-profile", str(profile)],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
             log.warning("genre drift --save-profile failed: %s", done.stderr.strip())
     if mlflow.active_run():
         mlflow.log_artifact(str(out), "monitoring")
+        if (Path(out_dir) / "reference.profile").exists():
+            mlflow.log_artifact(str(Path(out_dir) / "reference.profile"), "monitoring")
     return str(out)
 
 
