@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 mod drift;
 mod info;
 mod load;
+mod mfcc;
 mod output;
+mod segments;
 
 /// Music-genre ML, fast and exact: librosa-identical features, ONNX
 /// inference and Evidently-compatible drift statistics.
@@ -27,6 +29,10 @@ enum Command {
     /// Evidently-compatible data drift between reference and current tables
     /// (exit 0: no dataset drift, 1: dataset drift, 2: error).
     Drift(drift::DriftArgs),
+    /// MFCCs like librosa.feature.mfcc (JSON on stdout, or -o .npy/.csv/.json).
+    Mfcc(mfcc::MfccArgs),
+    /// The seed's GTZAN segments: 10 × 3 s windows → (n, 130, 13) MFCCs.
+    Segments(segments::SegmentsArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +41,8 @@ fn main() -> ExitCode {
         Command::Info(args) => info::run(args),
         Command::Load(args) => load::run(args),
         Command::Drift(args) => return drift::run(args),
+        Command::Mfcc(args) => mfcc::run(args),
+        Command::Segments(args) => segments::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ and manifest.json describing every case. Run from the repository root:
 
 Versions: see requirements-features.txt beside this script.
 """
+import glob
 import json
 import os
 
@@ -17,6 +18,7 @@ import numpy as np
 import scipy
 
 SR = 22050
+EXAMPLE = os.path.join("examples", "traveling_minstrels_20s.ogg")
 OUT = os.path.join("tests", "golden", "features")
 
 
@@ -161,6 +163,47 @@ def main():
         mean = librosa.feature.mfcc(y=y, sr=SR, n_mfcc=13).mean(axis=1)
         cases.append({"kind": "mean_mfcc", "input": {"lcg": n}, "params": {},
                       "output": save(f"mean_mfcc_{cname}.npy", mean.astype(np.float32))})
+    # Real music already at 22,050 Hz: a 4 s excerpt of the example track as
+    # librosa.load returns it (float32 input, so only the features differ).
+    music, _ = librosa.load(EXAMPLE, sr=SR)
+    excerpt = music[5 * SR:9 * SR].astype(np.float32)
+    inputs["music"] = save("input_music_f32.npy", excerpt)
+    for n_mfcc in (20, 13):
+        cases.append({"kind": "mfcc", "input": inputs["music"], "params": {"n_mfcc": n_mfcc},
+                      "output": save(f"mfcc{n_mfcc}_music.npy", librosa.feature.mfcc(y=excerpt, sr=SR, n_mfcc=n_mfcc))})
+    for vname, kw in {"nfft1024_hop256_mels40": dict(n_fft=1024, hop_length=256, n_mels=40),
+                      "htk_fmax8000_mels64": dict(htk=True, fmax=8000.0, n_mels=64),
+                      "nfft4096_nocenter": dict(n_fft=4096, center=False)}.items():
+        cases.append({"kind": "mfcc", "input": inputs["music"], "params": {"n_mfcc": 13, **kw},
+                      "output": save(f"mfcc_{vname}_music.npy", librosa.feature.mfcc(y=excerpt, sr=SR, n_mfcc=13, **kw))})
+    cases.append({"kind": "melspectrogram_db", "input": inputs["music"], "params": {},
+                  "output": save("meldb_music.npy", librosa.power_to_db(librosa.feature.melspectrogram(y=excerpt, sr=SR)))})
+    for order in (1, 2):
+        d = librosa.feature.delta(librosa.feature.mfcc(y=excerpt, sr=SR, n_mfcc=13), order=order)
+        cases.append({"kind": "delta", "input": inputs["music"], "params": {"n_mfcc": 13, "order": order, "width": 9},
+                      "output": save(f"delta{order}_music.npy", d)})
+
+    # End to end: file -> librosa.load(sr=22050) -> mfcc(n_mfcc=13), per format,
+    # plus the seed's segments and mean vector of the whole example track.
+    for path in sorted(glob.glob(os.path.join("tests", "fixtures", "audio", "*"))) + [EXAMPLE]:
+        name = os.path.basename(path)
+        try:
+            y, _ = librosa.load(path, sr=SR)
+        except Exception as e:  # noqa: BLE001 - formats libsndfile cannot read
+            cases.append({"kind": "e2e_skipped", "input": {"file": path}, "params": {}, "reason": repr(e)[:200],
+                          "output": None})
+            continue
+        stem = name.replace(".", "_")
+        cases.append({"kind": "e2e_mfcc", "input": {"file": path}, "params": {"n_mfcc": 13},
+                      "output": save(f"e2e_mfcc13_{stem}.npy", librosa.feature.mfcc(y=y, sr=SR, n_mfcc=13))})
+        if path == EXAMPLE:
+            segs, windows = seed_segments(y)
+            cases.append({"kind": "e2e_segments", "input": {"file": path}, "params": {}, "windows": windows,
+                          "output": save(f"e2e_segments_{stem}.npy", segs)})
+            mean = librosa.feature.mfcc(y=y, sr=SR, n_mfcc=13).mean(axis=1).astype(np.float32)
+            cases.append({"kind": "e2e_mean_mfcc", "input": {"file": path}, "params": {},
+                          "output": save(f"e2e_mean_mfcc_{stem}.npy", mean)})
+
     # A few LCG samples as a cross-check of the Rust generator.
     cases.append({"kind": "lcg_check", "input": {"lcg": 100}, "params": {},
                   "output": save("lcg_first100.npy", y_long[:100])})

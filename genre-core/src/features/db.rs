@@ -55,7 +55,7 @@ impl DbConfig {
     /// value, mirroring numpy's float32 `10 * log10(maximum(amin, S))`.
     #[inline]
     pub(crate) fn db(&self, power: f32, offset: f64) -> f32 {
-        let l = f64::from(power.max(self.amin)).log10() as f32;
+        let l = log10(power.max(self.amin)) as f32;
         let db = 10.0_f32 * l;
         if offset == 0.0 {
             db
@@ -89,15 +89,65 @@ impl DbConfig {
 pub fn power_to_db(values: &mut [f32], config: &DbConfig) -> Result<()> {
     config.validate()?;
     let offset = config.offset();
-    let mut max = f32::NEG_INFINITY;
     for v in values.iter_mut() {
         *v = config.db(*v, offset);
-        max = max.max(*v);
     }
+    let max = values
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
     if let Some(floor) = config.floor(max) {
         for v in values.iter_mut() {
             *v = v.max(floor);
         }
     }
     Ok(())
+}
+
+/// `(1/c, -ln(1/c))` for the 128 mantissa intervals `c ≈ 1 + (i + ½)/128`,
+/// `1/c` rounded to 9 significant bits so `m · (1/c)` is exact in float64.
+fn log_table() -> &'static [(f64, f64); 128] {
+    static TABLE: std::sync::OnceLock<[(f64, f64); 128]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [(0.0, 0.0); 128];
+        for (i, e) in t.iter_mut().enumerate() {
+            let c = 1.0 + (i as f64 + 0.5) / 128.0;
+            let inv = (512.0 / c).round() / 512.0;
+            *e = (inv, -inv.ln());
+        }
+        t
+    })
+}
+
+/// `log10(x)` of a positive, finite, normal `f32`, in float64 to ~1e-15
+/// relative accuracy (libm's `log10` is an opaque call per value; this is a
+/// table lookup and a short polynomial). Callers clamp to `amin` first.
+#[inline]
+pub(crate) fn log10(x: f32) -> f64 {
+    let bits = x.to_bits();
+    let e = f64::from(((bits >> 23) & 0xff) as i32 - 127);
+    let m = f64::from(f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000)); // [1, 2)
+    let (inv, ln_c) = log_table()[((bits >> 16) & 0x7f) as usize];
+    let r = m * inv - 1.0; // exact, |r| < 2^-7
+    let r2 = r * r;
+    let a = r + r2 * (-0.5 + r * (1.0 / 3.0));
+    let b = (r2 * r2) * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6.0 + r * (1.0 / 7.0)));
+    let ln = e * std::f64::consts::LN_2 + ln_c + (a + b);
+    ln * std::f64::consts::LOG10_E
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fast_log10_matches_libm() {
+        let mut worst = 0.0_f64;
+        let mut x = 1.0e-10_f32;
+        while x < 1.0e12 {
+            let want = f64::from(x).log10();
+            let got = super::log10(x);
+            worst = worst.max(((got - want) / want.abs().max(1.0)).abs());
+            assert_eq!(got as f32, want as f32, "{x}");
+            x *= 1.000_37;
+        }
+        assert!(worst < 1e-14, "{worst}");
+    }
 }

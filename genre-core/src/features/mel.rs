@@ -300,8 +300,28 @@ impl MelFilterbank {
         for (m, o) in out.iter_mut().enumerate().take(self.n_mels) {
             let (start, w) = self.band(m);
             let p = power.get(start..start + w.len()).unwrap_or_default();
-            let acc: f64 = w.iter().zip(p).map(|(&w, &p)| f64::from(w) * p).sum();
-            *o = acc as f32;
+            *o = dot4(w, p) as f32;
         }
     }
+}
+
+/// `Σ w[i]·p[i]` in float64 with four independent partial sums (so the
+/// loop is not bound by the latency of one dependent add chain).
+#[inline]
+fn dot4(w: &[f32], p: &[f64]) -> f64 {
+    let mut acc = [0.0_f64; 4];
+    let mut wc = w.chunks_exact(4);
+    let mut pc = p.chunks_exact(4);
+    for (w4, p4) in (&mut wc).zip(&mut pc) {
+        for ((a, &w), &p) in acc.iter_mut().zip(w4).zip(p4) {
+            *a += f64::from(w) * p;
+        }
+    }
+    let tail: f64 = wc
+        .remainder()
+        .iter()
+        .zip(pc.remainder())
+        .map(|(&w, &p)| f64::from(w) * p)
+        .sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }

@@ -1,0 +1,21 @@
+//! Shared helpers of genre's benches: deterministic test signals.
+
+/// A deterministic 22,050 Hz music-like test signal of `seconds`: a few
+/// harmonics with vibrato plus LCG noise, amplitude in ±0.6.
+pub fn test_signal(seconds: f64, seed: u32) -> Vec<f32> {
+    let sr = 22_050.0;
+    let n = (seconds * sr) as usize;
+    let mut s = seed;
+    (0..n)
+        .map(|i| {
+            let t = i as f64 / sr;
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let noise = f64::from(s >> 8) / f64::from(1u32 << 24) - 0.5;
+            let f0 = 220.0 * (1.0 + 0.01 * (2.0 * std::f64::consts::PI * 5.0 * t).sin());
+            let tone: f64 = (1..=5)
+                .map(|h| (2.0 * std::f64::consts::PI * f0 * h as f64 * t).sin() / h as f64)
+                .sum();
+            (0.25 * tone + 0.1 * noise) as f32
+        })
+        .collect()
+}
