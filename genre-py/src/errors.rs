@@ -21,7 +21,9 @@ pub(crate) fn to_py_err(err: genre_core::Error) -> PyErr {
         genre_core::Error::Io { path, source } => {
             io_error(&path.to_string_lossy(), &source, message)
         }
-        genre_core::Error::InvalidConfig { .. } => ConfigError::new_err(message),
+        genre_core::Error::InvalidConfig { .. } | genre_core::Error::InvalidSignal { .. } => {
+            ConfigError::new_err(message)
+        }
         genre_core::Error::UnsupportedFormat { .. } => UnsupportedFormatError::new_err(message),
         genre_core::Error::Decode { .. }
         | genre_core::Error::EmptyAudio { .. }

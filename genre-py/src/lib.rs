@@ -6,6 +6,11 @@
 
 mod audio;
 mod errors;
+mod extract;
+mod features;
+mod plans;
+mod runtime;
+mod segments;
 mod source;
 
 use pyo3::prelude::*;
@@ -17,5 +22,15 @@ fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(audio::load, m)?)?;
     m.add_function(wrap_pyfunction!(audio::info, m)?)?;
     m.add_class::<audio::PyAudioInfo>()?;
+    m.add_function(wrap_pyfunction!(features::mfcc, m)?)?;
+    m.add_function(wrap_pyfunction!(features::melspectrogram, m)?)?;
+    m.add_function(wrap_pyfunction!(features::delta, m)?)?;
+    m.add_function(wrap_pyfunction!(features::power_to_db_inplace, m)?)?;
+    m.add_class::<segments::PySegmentConfig>()?;
+    m.add_function(wrap_pyfunction!(segments::segments_signal, m)?)?;
+    m.add_function(wrap_pyfunction!(segments::segments_file, m)?)?;
+    m.add_function(wrap_pyfunction!(segments::mean_mfcc_signal, m)?)?;
+    m.add_function(wrap_pyfunction!(segments::mean_mfcc_file, m)?)?;
+    m.add_function(wrap_pyfunction!(extract::extract, m)?)?;
     Ok(())
 }

@@ -4,15 +4,18 @@ Drop-in replacements for ``librosa.load`` and ``librosa.feature.*``, the
 seed's GTZAN segments, parallel extraction, ONNX inference and drift
 statistics — all running with the GIL released.
 
->>> import genre
->>> isinstance(genre.__version__, str)
-True
+>>> import numpy as np, genre
+>>> y = np.random.default_rng(0).standard_normal(22050 * 3).astype(np.float32)
+>>> genre.feature.mfcc(y=y, sr=22050, n_mfcc=13).shape
+(13, 130)
 """
 
 from __future__ import annotations
 
+from genre import feature
 from genre._audio import get_duration, info, load
-from genre._genre import AudioInfo, __version__
+from genre._genre import AudioInfo, SegmentConfig, __version__
+from genre._pipeline import Extraction, extract, mean_mfcc, segments
 from genre.exceptions import (
     ConfigError,
     DecodeError,
@@ -21,6 +24,7 @@ from genre.exceptions import (
     ModelError,
     UnsupportedFormatError,
 )
+from genre.feature import power_to_db
 
 __all__ = [
     "__version__",
@@ -30,8 +34,15 @@ __all__ = [
     "DriftError",
     "GenreError",
     "ModelError",
+    "Extraction",
+    "SegmentConfig",
     "UnsupportedFormatError",
+    "extract",
+    "feature",
     "get_duration",
     "info",
     "load",
+    "mean_mfcc",
+    "power_to_db",
+    "segments",
 ]

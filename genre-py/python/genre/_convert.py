@@ -45,13 +45,13 @@ def is_signal(obj: Any) -> bool:
 
 
 def float32(x: Any, name: str) -> npt.NDArray[np.float32]:
-    """``x`` as a C-contiguous float32 array (a copy only when needed)."""
+    """``x`` as a C-contiguous float32 array (a copy only when needed; 0-d stays 0-d)."""
     arr = np.asarray(x)
     if np.iscomplexobj(arr):
         raise ConfigError(f"invalid {name}: complex values are not supported")
     if arr.dtype == object:
         raise ConfigError(f"invalid {name}: not an array of numbers")
-    return np.ascontiguousarray(arr, dtype=np.float32)
+    return np.asarray(arr, dtype=np.float32, order="C")
 
 
 def signal(y: Any, name: str = "y") -> npt.NDArray[np.float32]:

@@ -1,6 +1,6 @@
 """Type stubs of the private native module ``genre._genre``."""
 
-from typing import Any, final
+from typing import Any, TypeAlias, final
 
 import numpy as np
 import numpy.typing as npt
@@ -32,3 +32,76 @@ def load(
     max_duration: float | None = None,
 ) -> tuple[npt.NDArray[np.float32], int]: ...
 def info(source: str | bytes, name: str | None = None) -> AudioInfo: ...
+
+_F32: TypeAlias = npt.NDArray[np.float32]
+
+def mfcc(
+    y: _F32,
+    *,
+    sr: float = 22050.0,
+    n_mfcc: int = 20,
+    lifter: float = 0.0,
+    n_fft: int = 2048,
+    hop_length: int | None = ...,
+    win_length: int | None = None,
+    center: bool = True,
+    n_mels: int = 128,
+    fmin: float = 0.0,
+    fmax: float | None = None,
+    htk: bool = False,
+    norm: str | None = ...,
+) -> _F32: ...
+def melspectrogram(
+    y: _F32,
+    *,
+    sr: float = 22050.0,
+    n_fft: int = 2048,
+    hop_length: int | None = ...,
+    win_length: int | None = None,
+    center: bool = True,
+    n_mels: int = 128,
+    fmin: float = 0.0,
+    fmax: float | None = None,
+    htk: bool = False,
+    norm: str | None = ...,
+) -> _F32: ...
+def delta(data: _F32, *, width: int = 9, order: int = 1) -> _F32: ...
+def power_to_db_inplace(
+    s: npt.NDArray[np.float32], *, reference: float = 1.0, amin: float = 1e-10, top_db: float | None = ...
+) -> None: ...
+@final
+class SegmentConfig:
+    def __new__(
+        cls,
+        *,
+        sample_rate: int | None = None,
+        track_seconds: int | None = None,
+        num_segments: int | None = None,
+        n_mfcc: int | None = None,
+        n_fft: int | None = None,
+        hop_length: int | None = None,
+    ) -> SegmentConfig: ...
+    @property
+    def sample_rate(self) -> int: ...
+    @property
+    def track_seconds(self) -> int: ...
+    @property
+    def num_segments(self) -> int: ...
+    @property
+    def n_mfcc(self) -> int: ...
+    @property
+    def n_fft(self) -> int: ...
+    @property
+    def hop_length(self) -> int: ...
+    @property
+    def samples_per_segment(self) -> int: ...
+    @property
+    def frames_per_segment(self) -> int: ...
+
+def segments_signal(y: _F32, sr: int | None = None, config: SegmentConfig | None = None) -> _F32: ...
+def segments_file(source: str | bytes, name: str | None = None, config: SegmentConfig | None = None) -> _F32: ...
+def mean_mfcc_signal(y: _F32, sr: int | None = None, config: SegmentConfig | None = None) -> _F32: ...
+def mean_mfcc_file(source: str | bytes, name: str | None = None, config: SegmentConfig | None = None) -> _F32: ...
+def extract(
+    paths: list[str], config: SegmentConfig | None = None, n_jobs: int | None = None
+) -> tuple[_F32, npt.NDArray[np.uint64], npt.NDArray[np.uint64], list[tuple[int, BaseException]]]: ...

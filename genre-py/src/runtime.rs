@@ -1,0 +1,79 @@
+//! Running genre-core's work off the GIL, on a fork-safe rayon pool.
+//!
+//! rayon's global pool does not survive `fork()`: a child inherits the pool's
+//! bookkeeping but not its threads, so the first parallel call would wait
+//! forever. The bindings therefore never use the global pool. They use a
+//! pool owned by this module that remembers the process id it was built in;
+//! a forked child (different pid) builds a fresh one. `n_jobs` different
+//! from the shared pool's size gets a pool for that call only.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+
+use crate::errors::config_error;
+
+/// The shared pool and the process it belongs to.
+static POOL: Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
+
+fn build_pool(threads: usize) -> PyResult<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("genre-{i}"))
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start worker threads: {e}")))
+}
+
+/// The process-wide pool (all cores), rebuilt after a `fork`.
+fn shared_pool() -> PyResult<Arc<rayon::ThreadPool>> {
+    let pid = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((owner, pool)) = slot.as_ref()
+        && *owner == pid
+    {
+        return Ok(Arc::clone(pool));
+    }
+    let pool = Arc::new(build_pool(0)?);
+    if let Some((_, stale)) = slot.replace((pid, Arc::clone(&pool))) {
+        // Inherited from the parent: its threads do not exist here, so
+        // dropping it could wait on them. Leak it instead (once per fork).
+        std::mem::forget(stale);
+    }
+    Ok(pool)
+}
+
+/// The pool for `n_jobs` (joblib's convention: `None` or `-1` = all cores,
+/// `-2` = all but one, a positive number = that many threads).
+pub(crate) fn pool(n_jobs: Option<i64>) -> PyResult<Arc<rayon::ThreadPool>> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = match n_jobs {
+        None | Some(-1) => return shared_pool(),
+        Some(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX).min(4096),
+        Some(n) if n < -1 => {
+            let back = usize::try_from(n.unsigned_abs() - 1).unwrap_or(usize::MAX);
+            cores.saturating_sub(back).max(1)
+        }
+        Some(n) => {
+            return Err(config_error(
+                "n_jobs",
+                &format!("{n} is not a number of jobs (use None, -1 or a positive integer)"),
+            ));
+        }
+    };
+    let shared = shared_pool()?;
+    if shared.current_num_threads() == threads {
+        return Ok(shared);
+    }
+    Ok(Arc::new(build_pool(threads)?))
+}
+
+/// Runs `work` with the GIL released on the pool for `n_jobs`.
+pub(crate) fn detach_on<T, F>(py: Python<'_>, n_jobs: Option<i64>, work: F) -> PyResult<T>
+where
+    F: FnOnce() -> T + Send,
+    T: Send,
+{
+    let pool = pool(n_jobs)?;
+    Ok(py.detach(|| pool.install(work)))
+}

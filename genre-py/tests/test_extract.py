@@ -1,0 +1,164 @@
+"""genre.extract: parallel, labelled, error-tolerant, fork-safe; and thread safety."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import wave
+from pathlib import Path
+
+import librosa
+import numpy as np
+import pytest
+
+import genre
+
+SR = 22050
+
+
+def write_wav(path: Path, y: np.ndarray, sr: int = SR) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pcm = (np.clip(y, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes(pcm.tobytes())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """GTZAN-like layout: <genre>/<genre>.000NN.wav, 4–10 s each."""
+    root = tmp_path_factory.mktemp("genres")
+    rng = np.random.default_rng(1)
+    files = []
+    for g, name in enumerate(["blues", "jazz", "rock"]):
+        for i in range(4):
+            n = SR * (4 + 2 * i)
+            t = np.arange(n) / SR
+            y = 0.3 * np.sin(2 * np.pi * (110 * (g + 1) + 30 * i) * t) + 0.05 * rng.standard_normal(n)
+            path = root / name / f"{name}.{i:05d}.wav"
+            write_wav(path, y)
+            files.append(path)
+    return files
+
+
+def test_extract_equals_per_file_segments(corpus: list[Path]) -> None:
+    out = genre.extract(corpus)
+    assert out.mapping == ["blues", "jazz", "rock"]
+    assert out.files == [str(p) for p in corpus]
+    assert out.errors == {}
+    expected = [genre.segments(p) for p in corpus]
+    np.testing.assert_array_equal(out.segments, np.concatenate(expected))
+    counts = [len(e) for e in expected]
+    assert counts == [1, 2, 2, 3] * 3
+    np.testing.assert_array_equal(out.file_index, np.repeat(np.arange(len(corpus)), counts))
+    np.testing.assert_array_equal(out.labels, np.repeat(np.arange(3), sum(counts[:4])))
+    assert out.window.tolist()[:3] == [0, 0, 1]
+
+
+def test_extract_matches_librosa_seed_loop(corpus: list[Path]) -> None:
+    path = corpus[3]
+    y, _ = librosa.load(path, sr=SR)
+    per = SR * 3
+    want = np.array(
+        [
+            librosa.feature.mfcc(y=y[d * per : (d + 1) * per], sr=SR, n_mfcc=13).T
+            for d in range(10)
+            if len(y[d * per : (d + 1) * per]) >= per - 511
+        ]
+    )
+    got = genre.extract([path]).segments
+    assert got.shape == want.shape
+    assert np.max(np.abs(got - want)) <= 1e-3  # decode + resample + MFCC end to end (lossless: ≪ 1e-3)
+
+
+def test_n_jobs_do_not_change_results(corpus: list[Path]) -> None:
+    base = genre.extract(corpus).segments
+    for n_jobs in (1, 2, -2):
+        np.testing.assert_array_equal(genre.extract(corpus, n_jobs=n_jobs).segments, base)
+    with pytest.raises(genre.ConfigError, match="n_jobs"):
+        genre.extract(corpus, n_jobs=0)
+
+
+def test_explicit_labels_and_progress(corpus: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    out = genre.extract(corpus[:2], labels=["b", "a"], progress=True)
+    assert out.mapping == ["a", "b"]
+    assert out.labels.tolist() == [1, 0, 0]
+    assert "2/2 files" in capsys.readouterr().err
+    with pytest.raises(genre.ConfigError):
+        genre.extract(corpus[:2], labels=["x"])
+
+
+def test_on_error(corpus: list[Path], tmp_path: Path) -> None:
+    bad = tmp_path / "rock" / "broken.wav"
+    bad.parent.mkdir()
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" + bytes(50))
+    missing = tmp_path / "rock" / "missing.wav"
+    paths = [corpus[0], bad, missing, corpus[1]]
+    with pytest.raises((genre.DecodeError, genre.UnsupportedFormatError)):
+        genre.extract(paths)
+    out = genre.extract(paths, on_error="skip")
+    assert set(out.errors) == {str(bad), str(missing)}
+    assert isinstance(out.errors[str(missing)], FileNotFoundError)
+    assert isinstance(out.errors[str(bad)], genre.GenreError)
+    assert out.file_index.tolist() == [0, 3, 3]
+    with pytest.raises(genre.ConfigError):
+        genre.extract(paths, on_error="ignore")
+
+
+def _child_extract(paths: list[str]) -> tuple[int, ...]:
+    return tuple(genre.extract(paths).segments.shape)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_extract_in_forked_child(corpus: list[Path]) -> None:
+    paths = [str(p) for p in corpus]
+    parent = genre.extract(paths).segments.shape  # the parent's pool exists before the fork
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(2) as pool:
+        results = [pool.apply_async(_child_extract, (paths,)) for _ in range(2)]
+        assert [r.get(timeout=120) for r in results] == [parent, parent]
+
+
+def test_eight_threads_mfcc_equal_sequential() -> None:
+    rng = np.random.default_rng(2)
+    signals = [(0.1 * rng.standard_normal(SR * 5)).astype(np.float32) for _ in range(8)]
+    sequential = [genre.feature.mfcc(y=y, n_mfcc=13) for y in signals]
+    results: list[np.ndarray | None] = [None] * 8
+    barrier = threading.Barrier(8)
+
+    def work(i: int) -> None:
+        barrier.wait()
+        for _ in range(5):
+            results[i] = genre.feature.mfcc(y=signals[i], n_mfcc=13)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for got, want in zip(results, sequential):
+        assert got is not None
+        np.testing.assert_array_equal(got, want)
+
+
+def test_gil_is_released_during_native_work(corpus: list[Path]) -> None:
+    """The main thread keeps running while one long native call works in another thread."""
+    from genre import _genre
+
+    paths = [str(p) for p in corpus] * 4
+    worker = threading.Thread(target=_genre.extract, args=(paths, None, 1))
+    start = time.perf_counter()
+    worker.start()
+    ticks = 0
+    while worker.is_alive():
+        time.sleep(0.001)  # needs the GIL back after each sleep
+        ticks += 1
+    elapsed = time.perf_counter() - start
+    worker.join()
+    assert elapsed > 0.05, "the workload is too small to tell"
+    # Holding the GIL would block this loop for the whole call (a handful of ticks).
+    assert ticks >= 0.2 * elapsed / 0.001
