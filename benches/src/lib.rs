@@ -1,4 +1,6 @@
-//! Shared helpers of genre's benches: deterministic test signals.
+//! Shared helpers of genre's benches: deterministic test signals and timing.
+
+use std::time::{Duration, Instant};
 
 /// A deterministic 22,050 Hz music-like test signal of `seconds`: a few
 /// harmonics with vibrato plus LCG noise, amplitude in ±0.6.
@@ -18,4 +20,18 @@ pub fn test_signal(seconds: f64, seed: u32) -> Vec<f32> {
             (0.25 * tone + 0.1 * noise) as f32
         })
         .collect()
+}
+
+/// Runs `f` once to warm up, then `repeat` times; returns the median wall time.
+pub fn median_time<T>(repeat: usize, mut f: impl FnMut() -> T) -> Duration {
+    std::hint::black_box(f());
+    let mut times: Vec<Duration> = (0..repeat.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(f());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }

@@ -104,17 +104,19 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
             },
         });
     }
+    let truncated = decoded.truncated;
+    let sample_rate = decoded.sample_rate;
     let planar = if options.mono {
-        downmix(&decoded.samples, channels)
+        downmix(decoded.samples, channels)
     } else {
-        deinterleave(&decoded.samples, channels)
+        deinterleave(decoded.samples, channels)
     };
     let out_channels = if options.mono { 1 } else { channels };
     let samples = match options.sr {
-        Some(sr) if sr != decoded.sample_rate => {
+        Some(sr) if sr != sample_rate => {
             let mut out = Vec::new();
             for channel in planar.chunks_exact(frames) {
-                out.extend(resample(channel, decoded.sample_rate, sr)?);
+                out.extend(resample(channel, sample_rate, sr)?);
             }
             out
         }
@@ -123,41 +125,47 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
     Ok(Signal {
         samples,
         channels: out_channels,
-        sample_rate: options.sr.unwrap_or(decoded.sample_rate),
-        truncated: decoded.truncated,
+        sample_rate: options.sr.unwrap_or(sample_rate),
+        truncated,
     })
 }
 
-/// `np.mean(y, axis=0)` over channels in f32: a running sum, then one division.
-fn downmix(interleaved: &[f32], channels: usize) -> Vec<f32> {
-    if channels == 1 {
-        return interleaved.to_vec();
+/// `np.mean(y, axis=0)` over channels in f32 (a running sum, then one
+/// division), written in place over the interleaved buffer.
+fn downmix(mut samples: Vec<f32>, channels: usize) -> Vec<f32> {
+    if channels <= 1 {
+        return samples;
     }
+    let frames = samples.len() / channels;
     let scale = channels as f32;
-    interleaved
-        .chunks_exact(channels)
-        .map(|frame| {
-            frame
-                .iter()
-                .skip(1)
-                .fold(frame.first().copied().unwrap_or(0.0), |acc, &s| acc + s)
-                / scale
-        })
-        .collect()
+    for i in 0..frames {
+        // Frame i starts at i * channels >= i, so reads are never overwritten.
+        let frame = samples
+            .get(i * channels..(i + 1) * channels)
+            .unwrap_or_default();
+        let mean = match frame {
+            [l, r] => (l + r) / 2.0,
+            [first, rest @ ..] => rest.iter().fold(*first, |acc, &s| acc + s) / scale,
+            [] => 0.0,
+        };
+        if let Some(slot) = samples.get_mut(i) {
+            *slot = mean;
+        }
+    }
+    samples.truncate(frames);
+    samples
 }
 
 /// Interleaved frames to channel-major planes.
-fn deinterleave(interleaved: &[f32], channels: usize) -> Vec<f32> {
-    if channels == 1 {
-        return interleaved.to_vec();
+fn deinterleave(samples: Vec<f32>, channels: usize) -> Vec<f32> {
+    if channels <= 1 {
+        return samples;
     }
-    let frames = interleaved.len() / channels;
+    let frames = samples.len() / channels;
     let mut planar = vec![0.0f32; frames * channels];
-    for (i, frame) in interleaved.chunks_exact(channels).enumerate() {
-        for (c, &s) in frame.iter().enumerate() {
-            if let Some(slot) = planar.get_mut(c * frames + i) {
-                *slot = s;
-            }
+    for (c, plane) in planar.chunks_exact_mut(frames.max(1)).enumerate() {
+        for (slot, frame) in plane.iter_mut().zip(samples.chunks_exact(channels)) {
+            *slot = frame.get(c).copied().unwrap_or(0.0);
         }
     }
     planar
@@ -169,14 +177,16 @@ mod tests {
 
     #[test]
     fn downmix_is_f32_mean() {
-        let y = downmix(&[0.25, 0.5, -1.0, 1.0, 0.1, 0.2], 2);
+        let y = downmix(vec![0.25, 0.5, -1.0, 1.0, 0.1, 0.2], 2);
         assert_eq!(y, vec![0.375, 0.0, (0.1f32 + 0.2f32) / 2.0]);
+        let y = downmix(vec![0.1, 0.2, 0.4, 1.0, 2.0, 4.0], 3);
+        assert_eq!(y, vec![(0.1f32 + 0.2f32 + 0.4f32) / 3.0, 7.0 / 3.0]);
     }
 
     #[test]
     fn deinterleave_orders_by_channel() {
         assert_eq!(
-            deinterleave(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 3),
+            deinterleave(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 3),
             vec![1.0, 4.0, 2.0, 5.0, 3.0, 6.0]
         );
     }
