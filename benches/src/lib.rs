@@ -35,3 +35,17 @@ pub fn median_time<T>(repeat: usize, mut f: impl FnMut() -> T) -> Duration {
     times.sort();
     times.get(times.len() / 2).copied().unwrap_or_default()
 }
+
+/// Deterministic MFCC-like segments (`n × 130 × 13`), roughly the seed's scale.
+pub fn mfcc_like_segments(n: usize) -> Vec<f32> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    (0..n * 130 * 13)
+        .map(|i| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let u = (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+            if i % 13 == 0 { -5.0 + u } else { u * 0.6 }
+        })
+        .collect()
+}

@@ -9,6 +9,7 @@ mod info;
 mod load;
 mod mfcc;
 mod output;
+mod predict;
 mod segments;
 
 /// Music-genre ML, fast and exact: librosa-identical features, ONNX
@@ -33,6 +34,8 @@ enum Command {
     Mfcc(mfcc::MfccArgs),
     /// The seed's GTZAN segments: 10 × 3 s windows → (n, 130, 13) MFCCs.
     Segments(segments::SegmentsArgs),
+    /// Classify audio files with an ONNX genre model (exit 1 if any failed).
+    Predict(predict::PredictArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Drift(args) => return drift::run(args),
         Command::Mfcc(args) => mfcc::run(args),
         Command::Segments(args) => segments::run(args),
+        Command::Predict(args) => return predict::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -120,6 +120,88 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+
+    /// The bytes are not a readable ONNX model (not ONNX, truncated, no graph).
+    #[error("{model}: not a readable ONNX model: {reason}")]
+    ModelDecode {
+        /// The model path, or `<bytes>`.
+        model: String,
+        /// What the decoder said.
+        reason: String,
+    },
+
+    /// The ONNX graph uses an operator tract does not implement.
+    #[error("{model}: unsupported ONNX operator {op} (node {node:?})")]
+    ModelUnsupportedOp {
+        /// The model path, or `<bytes>`.
+        model: String,
+        /// The graph node using it.
+        node: String,
+        /// The operator.
+        op: String,
+    },
+
+    /// tract could not type, optimise or plan the graph.
+    #[error("{model}: cannot build this ONNX graph: {reason}")]
+    ModelGraph {
+        /// The model path, or `<bytes>`.
+        model: String,
+        /// What tract said.
+        reason: String,
+    },
+
+    /// The model's input or output shape does not fit the model contract.
+    #[error("{model}: {what} shape is {found}, expected {expected}")]
+    ModelShape {
+        /// The model path, or `<bytes>`.
+        model: String,
+        /// `input` or `output`.
+        what: &'static str,
+        /// The accepted shapes.
+        expected: String,
+        /// The model's shape.
+        found: String,
+    },
+
+    /// The number of labels differs from the model's number of outputs.
+    #[error("{model}: {labels} labels for {outputs} model outputs")]
+    ModelLabels {
+        /// The model path, or `<bytes>`.
+        model: String,
+        /// Labels given (metadata, sidecar, options or defaults).
+        labels: usize,
+        /// Classes the model outputs.
+        outputs: usize,
+    },
+
+    /// A `genre.*` metadata entry or sidecar file is malformed.
+    #[error("{model}: invalid {key}: {reason}")]
+    ModelMetadata {
+        /// The model (or sidecar) path, or `<bytes>`.
+        model: String,
+        /// The metadata key or file at fault.
+        key: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// Running the model failed.
+    #[error("{model}: inference failed: {reason}")]
+    Inference {
+        /// The model path, or `<bytes>`.
+        model: String,
+        /// What tract said.
+        reason: String,
+    },
+
+    /// MFCC segments handed to a classifier have the wrong size.
+    #[error("invalid segments: expected {expected}, found {found}")]
+    InvalidSegments {
+        /// What the model needs.
+        expected: String,
+        /// What was given.
+        found: String,
+    },
 }
 
 /// `Result` with genre-core's [`Error`].

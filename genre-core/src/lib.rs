@@ -9,5 +9,6 @@ pub mod audio;
 pub mod drift;
 mod error;
 pub mod features;
+pub mod model;
 
 pub use error::{Error, Result};
