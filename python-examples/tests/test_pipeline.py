@@ -18,6 +18,13 @@ TRACKS_PER_GENRE = 5
 SECONDS = 12.0  # 4 GTZAN segments per track
 
 
+def _needs_classifier():
+    import genre
+
+    if not hasattr(genre, "Classifier"):
+        pytest.skip("this genre build has no Python Classifier binding yet (issue 5)")
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     pytest.importorskip("tensorflow")
@@ -67,11 +74,13 @@ def test_onnx_export_carries_genre_contract_and_matches_keras(run):
     assert json.loads(meta["genre.features"])["n_mfcc"] == 13
     assert meta["genre.output"] == "probabilities"
     assert result.metrics["onnxruntime_max_abs_diff"] <= 1e-5
+    _needs_classifier()
     assert result.metrics["genre_max_abs_diff"] <= 1e-5
 
 
 def test_registered_model_loads_in_genre_and_predicts(run):
     result, root, _ = run
+    _needs_classifier()
     import genre
     from mlflow import MlflowClient
 
@@ -92,6 +101,7 @@ def test_registered_model_loads_in_genre_and_predicts(run):
 
 def test_pyfunc_latest_predicts_through_genre(run):
     _, root, _ = run
+    _needs_classifier()
     import mlflow.pyfunc
     import pandas as pd
 

@@ -50,7 +50,8 @@ and pass the result with `--model` / `genre.Classifier(path)`.
 | accuracy per 3 s segment | {seg_acc:.1%} ({n_seg} segments) |
 | validation accuracy per track | {val_track_acc:.1%} |
 | max \\|ONNX (onnxruntime) − Keras\\| on test segments | {ort_diff:.1e} |
-| max \\|genre Classifier − Keras\\| on test segments | {genre_diff} |
+| max \\|genre Classifier (Python) − Keras\\| on test segments | {genre_diff} |
+| max \\|genre Classifier (Rust) − onnxruntime\\| on one segment per test genre | see `genre-core/tests/default_model.rs` (≤ 1e-5 asserted) |
 
 The synthetic genres are built to be learnable and the CNN separates them almost perfectly: a high
 number here shows that the pipeline, the features and the export work, not that the model knows real
