@@ -29,3 +29,19 @@ echo "== Python examples (light): synthetic corpus + dataset loaders (numpy only
 "$PY_VENV/bin/python" -m pytest -q -p no:cacheprovider -m "not training_suite" \
     python-examples/tests \
     --doctest-modules python-examples/training/music_genre/synth.py python-examples/training/music_genre/datasets.py
+
+echo "== Training suite (separate, heavy): TensorFlow + MLflow + Prefect, music-genre-pipeline end to end"
+# Its own venv with the pinned training requirements (tensorflow-cpu is large,
+# so it stays out of the other suites). Prints how long it took.
+TRAIN_START=$SECONDS
+TR_VENV="$PWD/.venv-training"
+[ -x "$TR_VENV/bin/python" ] || python3 -m venv "$TR_VENV"
+"$TR_VENV/bin/python" -m pip install --quiet -r python-examples/training/requirements.txt
+WHEEL_DIR="$(mktemp -d)"
+MATURIN_PEP517_ARGS="--out $WHEEL_DIR" \
+    "$TR_VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./genre-py
+rm -rf "$WHEEL_DIR"
+cargo build --release --locked --bin genre
+GENRE_CLI="$CARGO_TARGET_DIR/release/genre" "$TR_VENV/bin/python" -m pytest -q -p no:cacheprovider \
+    -m training_suite python-examples/tests
+echo "training suite took $((SECONDS - TRAIN_START)) s"
