@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use genre_core::Error;
+use genre_core::drift::parquet::read_parquet;
 use genre_core::drift::table::{check_numeric_agreement, read_csv};
 use genre_core::drift::{
     Dataset, DriftOptions, Method, Profile, drift_report, drift_report_with_profile,
@@ -151,7 +152,23 @@ fn is_profile(path: &Path) -> Result<bool, Error> {
     Ok(n == 8 && &magic == b"GENREPF1")
 }
 
-/// Reads CSV, or Parquet (by its `PAR1` magic).
+/// Reads Parquet (recognised by its `PAR1` magic) or CSV.
 fn read_table(path: &Path) -> Result<Dataset, Error> {
-    read_csv(path)
+    if starts_with(path, b"PAR1")? {
+        read_parquet(path)
+    } else {
+        read_csv(path)
+    }
+}
+
+fn starts_with(path: &Path, magic: &[u8]) -> Result<bool, Error> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let mut head = vec![0u8; magic.len()];
+    let n = f.read(&mut head).map_err(io)?;
+    Ok(n == magic.len() && head == magic)
 }

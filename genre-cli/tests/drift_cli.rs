@@ -135,3 +135,64 @@ fn bad_input_is_exit_2_naming_column_and_row() {
     assert!(err.contains("nope.csv"), "{err}");
     assert!(!err.contains("panicked"));
 }
+
+/// The committed CSV and Parquet twins give Evidently's report (pandas typing,
+/// NaN/inf cleaning, int column as categorical) and identical JSON.
+#[test]
+fn csv_and_parquet_fixtures_match_evidently() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests");
+    let fx = root.join("fixtures/drift");
+    let golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("golden/drift/cli.json")).unwrap())
+            .unwrap();
+    let ev = &golden["evidently"];
+    let mut outputs = Vec::new();
+    for ext in ["csv", "parquet"] {
+        let (r, c) = (
+            fx.join(format!("reference.{ext}")),
+            fx.join(format!("current.{ext}")),
+        );
+        let (code, out, err) = genre(&[r.as_os_str(), c.as_os_str(), "--json".as_ref()]);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{ext}: {err}"));
+        assert_eq!(
+            code,
+            if ev["dataset_drift"].as_bool().unwrap() {
+                1
+            } else {
+                0
+            },
+            "{ext}: {err}"
+        );
+        for want in ev["columns"].as_array().unwrap() {
+            let got = v["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["column"] == want["column"])
+                .unwrap();
+            for key in [
+                "type",
+                "method",
+                "drifted",
+                "reference_size",
+                "current_size",
+                "threshold",
+            ] {
+                assert_eq!(got[key], want[key], "{ext}: {} {key}", want["column"]);
+            }
+            let (g, w) = (
+                got["score"].as_f64().unwrap(),
+                want["score"].as_f64().unwrap(),
+            );
+            assert!(
+                (g - w).abs() <= 1e-9 * w.abs().max(g.abs()),
+                "{ext}: {} {g} vs {w}",
+                want["column"]
+            );
+        }
+        assert_eq!(v["count"], ev["count"]);
+        outputs.push(out);
+    }
+    assert_eq!(outputs[0], outputs[1], "CSV and Parquet reports differ");
+}

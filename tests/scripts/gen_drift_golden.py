@@ -19,6 +19,7 @@ import os
 import sys
 import warnings
 
+
 import numpy as np
 import pandas as pd
 
@@ -28,6 +29,7 @@ from evidently import Report  # noqa: E402
 from evidently.presets import DataDriftPreset  # noqa: E402
 from evidently.legacy.calculations.stattests import registry  # noqa: E402
 from evidently.legacy.core import ColumnType  # noqa: E402
+from evidently.core.datasets import infer_column_type  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden", "drift")
 
@@ -96,7 +98,7 @@ def evidently_preset(ref, cur):
             col = cfg["column"]
             name = DISPLAY_TO_NAME[cfg["method"]]
             r, c = clean(ref[col]), clean(cur[col])
-            ctype = ColumnType.Categorical if ref[col].dtype == object or ref[col].dtype.name.startswith("int") and pd.concat([ref[col], cur[col]]).nunique() <= 10 else ColumnType.Numerical
+            ctype = ColumnType(infer_column_type(cur[col]).value)
             # default selection may pick a categorical-only test for a numerical column
             st = next(iter(registry._registered_stat_tests[name].values()))
             res = st(r, c, ctype, cfg["threshold"])
@@ -147,6 +149,8 @@ STATS_CASES = [
     ("s_20000_30000", 41, 20000, 42, 30000, "none", False),
     ("s_15_17", 43, 15, 44, 17, "shift", False),
     ("s_40_40", 45, 40, 46, 40, "shift", True),
+    ("s_6_11", 47, 6, 48, 11, "shift", False),  # exact Mann-Whitney (a sample <= 8, no ties)
+    ("s_8_5", 49, 8, 50, 5, "none", False),
 ]
 
 
@@ -235,8 +239,39 @@ def jsonable(v):
     return v
 
 
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "drift")
+
+
+def cli_fixtures():
+    """Small CSV + Parquet twins (seed-shaped, with an int column and missing values)
+    for the CLI tests, and Evidently's report on them as read back by pandas."""
+    os.makedirs(FIXTURES, exist_ok=True)
+    out = {}
+    for name, seed, rows, shift, skew in [("reference", 51, 400, NO_SHIFT, False),
+                                          ("current", 52, 300, SHIFT, True)]:
+        df = seed_frame(seed, rows, shift, skew)
+        df = df[["mfcc_1", "mfcc_2", "mfcc_3", "mfcc_5", "mfcc_13", "predicted_genre"]].copy()
+        df["n_segments"] = (np.arange(rows) % 4 + 8).astype("int64")
+        df.loc[df.index % 37 == 5, "mfcc_2"] = np.nan
+        df.loc[df.index % 53 == 7, "mfcc_3"] = np.inf
+        df.loc[df.index % 41 == 3, "predicted_genre"] = None
+        df.to_csv(os.path.join(FIXTURES, f"{name}.csv"), index=False)
+        df.to_parquet(os.path.join(FIXTURES, f"{name}.parquet"), index=False)
+        out[name] = df
+    ref = pd.read_csv(os.path.join(FIXTURES, "reference.csv"))
+    cur = pd.read_csv(os.path.join(FIXTURES, "current.csv"))
+    return evidently_preset(ref, cur)
+
+
 def main():
+    # Evidently iterates Python sets of labels; fix the hash seed so summation
+    # order, and so the last bits of the goldens, are reproducible.
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.environ["PYTHONHASHSEED"] = "0"
+        os.execv(sys.executable, [sys.executable] + sys.argv)
     os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "cli.json"), "w") as f:
+        json.dump({"evidently": cli_fixtures()}, f, indent=1)
     preset = []
     for case in PRESET_CASES:
         p = frame_params(case)

@@ -134,37 +134,40 @@ impl Dataset {
 /// strings → categorical, or text (unsupported) when more than half the
 /// non-missing values are distinct.
 pub fn infer_kind(name: &str, values: &ColumnValues) -> Result<ColumnKind> {
-    match values {
-        ColumnValues::Float(_) => Ok(ColumnKind::Numerical),
-        ColumnValues::Int(v) => {
-            let mut s = v.clone();
-            s.sort_unstable();
-            s.dedup();
-            Ok(if s.len() <= INTEGER_CARDINALITY_LIMIT {
+    kind_of(name, &Sample::from_values(values))
+}
+
+/// [`infer_kind`] from the cleaned sample of the column (its dtype is the
+/// sample's: float or int values, or labels).
+pub(crate) fn kind_of(name: &str, sample: &Sample) -> Result<ColumnKind> {
+    match sample {
+        Sample::Numeric { integer: false, .. } => Ok(ColumnKind::Numerical),
+        Sample::Numeric {
+            sorted,
+            integer: true,
+        } => {
+            let distinct = super::stats::merge::steps(sorted, &[]).count();
+            Ok(if distinct <= INTEGER_CARDINALITY_LIMIT {
                 ColumnKind::Categorical
             } else {
                 ColumnKind::Numerical
             })
         }
-        ColumnValues::Str(v) => {
-            let present: Vec<&str> = v.iter().flatten().map(String::as_str).collect();
-            if present.is_empty() {
-                return Err(Error::DriftInput {
+        Sample::Labels(labels) => {
+            let present = sample.len();
+            if present == 0 {
+                return Err(Error::DriftEmptyColumn {
                     column: name.to_string(),
-                    reason: "has no values, so its type cannot be inferred".into(),
+                    dataset: "current",
                 });
             }
-            let mut uniq = present.clone();
-            uniq.sort_unstable();
-            uniq.dedup();
-            if uniq.len() as f64 > present.len() as f64 * 0.5 {
+            if labels.len() as f64 > present as f64 * 0.5 {
                 Err(Error::DriftInput {
                     column: name.to_string(),
                     reason: format!(
-                        "is a text column ({} distinct of {} values); text drift is not supported — \
+                        "is a text column ({} distinct of {present} values); text drift is not supported — \
                          declare it categorical or leave it out",
-                        uniq.len(),
-                        present.len()
+                        labels.len()
                     ),
                 })
             } else {
@@ -195,7 +198,7 @@ impl Sample {
         match values {
             ColumnValues::Float(v) => {
                 let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-                s.sort_unstable_by(f64::total_cmp);
+                super::sort::sort_f64(&mut s);
                 normalise_zero(&mut s);
                 Sample::Numeric {
                     sorted: s,
@@ -204,7 +207,7 @@ impl Sample {
             }
             ColumnValues::Int(v) => {
                 let mut s: Vec<f64> = v.iter().map(|&x| x as f64).collect();
-                s.sort_unstable_by(f64::total_cmp);
+                super::sort::sort_f64(&mut s);
                 Sample::Numeric {
                     sorted: s,
                     integer: true,
@@ -376,23 +379,7 @@ pub(crate) fn category_counts(r: &Sample, c: &Sample) -> Counts {
 
 /// Distinct values in the union of two sorted samples.
 pub(crate) fn union_distinct(a: &[f64], b: &[f64]) -> usize {
-    let (mut i, mut j, mut n) = (0usize, 0usize, 0usize);
-    loop {
-        let v = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) => x.min(y),
-            (Some(&x), None) => x,
-            (None, Some(&y)) => y,
-            (None, None) => break,
-        };
-        while a.get(i).is_some_and(|&x| x == v) {
-            i += 1;
-        }
-        while b.get(j).is_some_and(|&y| y == v) {
-            j += 1;
-        }
-        n += 1;
-    }
-    n
+    super::stats::merge::steps(a, b).count()
 }
 
 /// Evidently's default test for a column (`_get_default_stattest`).

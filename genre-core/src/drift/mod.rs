@@ -19,9 +19,13 @@
 //! (z-test p = 1 when both samples hold the same single value).
 
 pub mod column;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod profile;
 pub mod report;
+mod sort;
 pub mod stats;
+pub mod synthetic;
 pub mod table;
 
 pub use column::{ColumnKind, ColumnValues, Dataset, Sample, default_method, infer_kind};

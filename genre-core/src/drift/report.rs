@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::column::{
-    ColumnKind, Dataset, PreparedPair, Sample, default_method, infer_kind, pair, union_distinct,
+    ColumnKind, Dataset, PreparedPair, Sample, default_method, kind_of, pair, union_distinct,
 };
 use super::profile::Profile;
 use super::stats::{self, Method, Pair};
@@ -257,9 +257,10 @@ fn column_drift<R: ReferenceSource>(
         column: name.to_string(),
         reason: "is missing from the current dataset".into(),
     })?;
+    let c = Sample::from_values(cur_values);
     let kind = match options.per_column_kind.get(name) {
         Some(&k) => k,
-        None => infer_kind(name, cur_values)?,
+        None => kind_of(name, &c)?,
     };
     let r = reference.sample(name)?;
     if r.is_empty() {
@@ -268,7 +269,6 @@ fn column_drift<R: ReferenceSource>(
             dataset: "reference",
         });
     }
-    let c = Sample::from_values(cur_values);
     if c.is_empty() {
         return Err(Error::DriftEmptyColumn {
             column: name.to_string(),

@@ -3,6 +3,7 @@
 //! optional zero filling. Bin edges are bit-identical to
 //! `numpy.histogram_bin_edges(values, bins="sturges")`.
 
+use super::Pair;
 use super::counts::{Counts, shares};
 
 /// numpy's Sturges edges for values spanning `[min, max]` with `count` values.
@@ -78,31 +79,36 @@ pub(crate) fn histogram_sorted(sorted: &[f64], edges: &[f64]) -> Vec<u64> {
 }
 
 /// Reference and current shares as Evidently computes them for psi, kl_div and
-/// jensenshannon. `numeric` holds the two sorted samples of a numerical column.
-pub(crate) fn binned_shares(
-    numeric: Option<(&[f64], &[f64], bool)>,
-    counts: &Counts,
-    fill_zeroes: bool,
-) -> (Vec<f64>, Vec<f64>) {
-    let (mut r, mut c) = match numeric {
-        Some((a, b, integer)) if counts.reference_unique() > 20 => {
-            let min = a
-                .first()
-                .copied()
-                .unwrap_or(0.0)
-                .min(b.first().copied().unwrap_or(f64::INFINITY));
-            let max = a
-                .last()
-                .copied()
-                .unwrap_or(0.0)
-                .max(b.last().copied().unwrap_or(f64::NEG_INFINITY));
-            let edges = sturges_edges(min, max, a.len() + b.len(), integer);
+/// jensenshannon: Sturges bins for a numerical column whose reference has more
+/// than 20 distinct values, otherwise shares per distinct value / category.
+pub(crate) fn binned_shares(pair: &Pair<'_>, fill_zeroes: bool) -> (Vec<f64>, Vec<f64>) {
+    let (mut r, mut c) = match pair {
+        Pair::Numerical {
+            reference: a,
+            current: b,
+            integer,
+        } if distinct(a) > 20 => {
+            let (Some(&a0), Some(&b0), Some(&a1), Some(&b1)) =
+                (a.first(), b.first(), a.last(), b.last())
+            else {
+                return (Vec::new(), Vec::new());
+            };
+            let edges = sturges_edges(a0.min(b0), a1.max(b1), a.len() + b.len(), *integer);
             (
                 shares(&histogram_sorted(a, &edges), a.len() as u64),
                 shares(&histogram_sorted(b, &edges), b.len() as u64),
             )
         }
-        _ => (
+        Pair::Numerical {
+            reference, current, ..
+        } => {
+            let counts = Counts::from_sorted(reference, current);
+            (
+                shares(&counts.reference, counts.reference_total()),
+                shares(&counts.current, counts.current_total()),
+            )
+        }
+        Pair::Categorical(counts) => (
             shares(&counts.reference, counts.reference_total()),
             shares(&counts.current, counts.current_total()),
         ),
@@ -112,6 +118,11 @@ pub(crate) fn binned_shares(
         fill(&mut c);
     }
     (r, c)
+}
+
+/// Distinct values of one sorted sample.
+fn distinct(a: &[f64]) -> usize {
+    super::merge::steps(a, &[]).count()
 }
 
 /// Evidently's zero filling: zeros become `min_nonzero / 1e6` if the smallest

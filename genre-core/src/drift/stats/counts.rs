@@ -1,6 +1,8 @@
 //! Category counts of a reference and a current sample over the union of
 //! their categories — all a categorical test needs.
 
+use super::merge::steps;
+
 /// Counts per category of two samples, aligned on the union of categories.
 ///
 /// `reference[i]` and `current[i]` count category `i`; `labels[i]` names it.
@@ -50,23 +52,9 @@ impl Counts {
     /// Counts of the distinct values of two sorted numeric samples.
     pub(crate) fn from_sorted(a: &[f64], b: &[f64]) -> Self {
         let mut out = Counts::default();
-        let (mut i, mut j) = (0usize, 0usize);
-        loop {
-            let v = match (a.get(i), b.get(j)) {
-                (Some(&x), Some(&y)) => x.min(y),
-                (Some(&x), None) => x,
-                (None, Some(&y)) => y,
-                (None, None) => break,
-            };
-            let (i0, j0) = (i, j);
-            while a.get(i).is_some_and(|&x| x == v) {
-                i += 1;
-            }
-            while b.get(j).is_some_and(|&y| y == v) {
-                j += 1;
-            }
-            out.reference.push((i - i0) as u64);
-            out.current.push((j - j0) as u64);
+        for s in steps(a, b) {
+            out.reference.push(s.in_a as u64);
+            out.current.push(s.in_b as u64);
         }
         out
     }

@@ -3,6 +3,7 @@
 //! 10,000 values, otherwise the asymptotic `kstwo.sf(D, round(n1 n2 / (n1 + n2)))`.
 
 use super::kolmogorov::kstwo_sf;
+use super::merge::steps;
 
 /// Largest sample size for which `method="auto"` computes the exact p-value.
 const MAX_AUTO_N: usize = 10_000;
@@ -11,22 +12,9 @@ const MAX_AUTO_N: usize = 10_000;
 /// to scipy's `searchsorted`-based computation.
 pub(crate) fn statistic(a: &[f64], b: &[f64]) -> f64 {
     let (n1, n2) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j) = (0usize, 0usize);
     let (mut max_s, mut min_s) = (f64::NEG_INFINITY, f64::INFINITY);
-    while i < a.len() || j < b.len() {
-        let v = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) => x.min(y),
-            (Some(&x), None) => x,
-            (None, Some(&y)) => y,
-            (None, None) => break,
-        };
-        while a.get(i).is_some_and(|&x| x <= v) {
-            i += 1;
-        }
-        while b.get(j).is_some_and(|&y| y <= v) {
-            j += 1;
-        }
-        let diff = i as f64 / n1 - j as f64 / n2;
+    for s in steps(a, b) {
+        let diff = s.a_le as f64 / n1 - s.b_le as f64 / n2;
         max_s = max_s.max(diff);
         min_s = min_s.min(diff);
     }

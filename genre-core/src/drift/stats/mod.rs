@@ -5,11 +5,15 @@ pub(crate) mod binning;
 pub(crate) mod categorical;
 pub mod counts;
 pub(crate) mod divergence;
+pub(crate) mod energy;
 pub(crate) mod hellinger;
 pub(crate) mod kolmogorov;
 pub(crate) mod ks;
+pub(crate) mod merge;
 pub(crate) mod permutation;
+pub(crate) mod rank;
 pub(crate) mod special;
+pub(crate) mod ttest;
 pub(crate) mod wasserstein;
 
 use std::fmt;
@@ -55,6 +59,15 @@ pub enum Method {
     /// Total variation distance permutation p-value (`"TVD"`), seeded.
     #[serde(rename = "TVD")]
     Tvd,
+    /// Energy distance (`"ed"`).
+    #[serde(rename = "ed")]
+    Ed,
+    /// One-sided Mann–Whitney U p-value (`"mannw"`).
+    #[serde(rename = "mannw")]
+    MannW,
+    /// Student's t-test p-value (`"t_test"`).
+    #[serde(rename = "t_test")]
+    TTest,
 }
 
 /// How a score is compared with its threshold.
@@ -66,11 +79,13 @@ pub enum Direction {
     PValueAtMost,
     /// A distance: drift when `score >= threshold`.
     DistanceAtLeast,
+    /// A distance: drift when `score > threshold`.
+    DistanceAbove,
 }
 
 impl Method {
     /// Every implemented method.
-    pub const ALL: [Method; 10] = [
+    pub const ALL: [Method; 13] = [
         Method::Ks,
         Method::Wasserstein,
         Method::Psi,
@@ -81,6 +96,9 @@ impl Method {
         Method::Hellinger,
         Method::GTest,
         Method::Tvd,
+        Method::Ed,
+        Method::MannW,
+        Method::TTest,
     ];
 
     /// Evidently's name of the method.
@@ -96,13 +114,16 @@ impl Method {
             Method::Hellinger => "hellinger",
             Method::GTest => "g_test",
             Method::Tvd => "TVD",
+            Method::Ed => "ed",
+            Method::MannW => "mannw",
+            Method::TTest => "t_test",
         }
     }
 
     /// Evidently's default threshold.
     pub fn default_threshold(self) -> f64 {
         match self {
-            Method::Ks | Method::ChiSquare | Method::Z => 0.05,
+            Method::Ks | Method::ChiSquare | Method::Z | Method::MannW | Method::TTest => 0.05,
             _ => 0.1,
         }
     }
@@ -111,7 +132,13 @@ impl Method {
     pub fn direction(self) -> Direction {
         match self {
             Method::Ks => Direction::PValueAtMost,
-            Method::ChiSquare | Method::Z | Method::GTest | Method::Tvd => Direction::PValueBelow,
+            Method::ChiSquare
+            | Method::Z
+            | Method::GTest
+            | Method::Tvd
+            | Method::MannW
+            | Method::TTest => Direction::PValueBelow,
+            Method::Ed => Direction::DistanceAbove,
             Method::Wasserstein
             | Method::Psi
             | Method::KlDiv
@@ -123,7 +150,9 @@ impl Method {
     /// Whether the method accepts a column of this kind.
     pub fn accepts(self, kind: ColumnKind) -> bool {
         match self {
-            Method::Ks | Method::Wasserstein => kind == ColumnKind::Numerical,
+            Method::Ks | Method::Wasserstein | Method::Ed | Method::MannW | Method::TTest => {
+                kind == ColumnKind::Numerical
+            }
             Method::ChiSquare | Method::Z | Method::GTest | Method::Tvd => {
                 kind == ColumnKind::Categorical
             }
@@ -137,6 +166,7 @@ impl Method {
             Direction::PValueBelow => score < threshold,
             Direction::PValueAtMost => score <= threshold,
             Direction::DistanceAtLeast => score >= threshold,
+            Direction::DistanceAbove => score > threshold,
         }
     }
 }
@@ -177,59 +207,31 @@ pub(crate) enum Pair<'a> {
 }
 
 /// Computes `method` on `pair`; `seed` drives permutation tests.
+///
+/// Numerical-only methods on a categorical pair give NaN (callers check
+/// [`Method::accepts`] first); count-based methods on a numerical pair count
+/// its distinct values, as Evidently's default choice does for columns with
+/// few distinct values.
 pub(crate) fn compute(method: Method, pair: &Pair<'_>, seed: u64) -> f64 {
-    match (method, pair) {
-        (
-            Method::Ks,
-            Pair::Numerical {
-                reference, current, ..
-            },
-        ) => ks::p_value(reference, current),
-        (
-            Method::Wasserstein,
-            Pair::Numerical {
-                reference, current, ..
-            },
-        ) => wasserstein::normed(reference, current),
-        (
-            Method::Hellinger,
-            Pair::Numerical {
-                reference,
-                current,
-                integer,
-            },
-        ) => {
-            let c = Counts::from_sorted(reference, current);
-            hellinger::numerical(reference, current, c.len(), *integer)
-        }
-        (Method::Hellinger, Pair::Categorical(c)) => hellinger::categorical(c),
-        (Method::Psi | Method::KlDiv | Method::JensenShannon, _) => {
-            let fill = method != Method::JensenShannon;
-            let (r, c) = match pair {
-                Pair::Numerical {
-                    reference,
-                    current,
-                    integer,
-                } => {
-                    let counts = Counts::from_sorted(reference, current);
-                    binning::binned_shares(Some((reference, current, *integer)), &counts, fill)
-                }
-                Pair::Categorical(counts) => binning::binned_shares(None, counts, fill),
-            };
+    match method {
+        Method::Psi | Method::KlDiv | Method::JensenShannon => {
+            let (r, c) = binning::binned_shares(pair, method != Method::JensenShannon);
             match method {
                 Method::Psi => divergence::psi(&r, &c),
                 Method::KlDiv => divergence::kl_div(&r, &c),
                 _ => divergence::jensenshannon(&r, &c),
             }
         }
-        (Method::ChiSquare | Method::Z | Method::GTest | Method::Tvd, _) => {
+        Method::ChiSquare | Method::Z | Method::GTest | Method::Tvd => {
             let owned;
             let counts = match pair {
                 Pair::Categorical(c) => *c,
                 Pair::Numerical {
-                    reference, current, ..
+                    reference: a,
+                    current: b,
+                    ..
                 } => {
-                    owned = Counts::from_sorted(reference, current);
+                    owned = Counts::from_sorted(a, b);
                     &owned
                 }
             };
@@ -240,6 +242,30 @@ pub(crate) fn compute(method: Method, pair: &Pair<'_>, seed: u64) -> f64 {
                 _ => permutation::tvd_p_value(counts, seed, 1000),
             }
         }
-        (Method::Ks | Method::Wasserstein, Pair::Categorical(_)) => f64::NAN,
+        Method::Hellinger => match pair {
+            Pair::Categorical(c) => hellinger::categorical(c),
+            Pair::Numerical {
+                reference: a,
+                current: b,
+                integer,
+            } => hellinger::numerical(a, b, merge::steps(a, b).count(), *integer),
+        },
+        Method::Ks | Method::Wasserstein | Method::Ed | Method::MannW | Method::TTest => {
+            let Pair::Numerical {
+                reference: a,
+                current: b,
+                ..
+            } = pair
+            else {
+                return f64::NAN;
+            };
+            match method {
+                Method::Ks => ks::p_value(a, b),
+                Method::Wasserstein => wasserstein::normed(a, b),
+                Method::Ed => energy::energy_distance(a, b),
+                Method::MannW => rank::mann_whitney_less(a, b),
+                _ => ttest::t_test(a, b),
+            }
+        }
     }
 }

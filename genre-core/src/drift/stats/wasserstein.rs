@@ -1,35 +1,12 @@
 //! Normed Wasserstein distance: `scipy.stats.wasserstein_distance(ref, cur)`
 //! divided by `max(std(ref, ddof=0), 0.001)`, as Evidently's "wasserstein".
 
+use super::merge::integrate_cdf_diff;
+
 /// First Wasserstein distance of two **sorted** non-empty samples
 /// (the area between the empirical CDFs).
 pub(crate) fn distance(a: &[f64], b: &[f64]) -> f64 {
-    let (n1, n2) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j) = (0usize, 0usize);
-    let mut total = 0.0;
-    let mut prev: Option<f64> = None;
-    // Walk the merged values; between consecutive merged values the CDFs are
-    // constant at (#a <= prev)/n1 and (#b <= prev)/n2.
-    loop {
-        let v = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) => x.min(y),
-            (Some(&x), None) => x,
-            (None, Some(&y)) => y,
-            (None, None) => break,
-        };
-        if let Some(p) = prev {
-            let delta = v - p;
-            total += (i as f64 / n1 - j as f64 / n2).abs() * delta;
-        }
-        // Each merged element contributes one delta; equal values give zero deltas.
-        if a.get(i).is_some_and(|&x| x == v) {
-            i += 1;
-        } else {
-            j += 1;
-        }
-        prev = Some(v);
-    }
-    total
+    integrate_cdf_diff(a, b, f64::abs)
 }
 
 /// Population standard deviation (`numpy.std`, ddof = 0).
