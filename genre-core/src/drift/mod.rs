@@ -12,6 +12,12 @@
 //! reference for every implemented method, so a monitor never reloads
 //! training data.
 //!
+//! Implemented methods ([`Method`]): ks (exact and asymptotic p-values),
+//! wasserstein, psi, kl_div, jensenshannon, chisquare, z, hellinger, g_test,
+//! TVD (permutation p-value with a caller-given seed), ed, mannw, t_test.
+//! Not yet implemented: anderson, cramer_von_mises, es, fisher_exact,
+//! empirical_mmd (asking for them is an [`crate::Error::InvalidConfig`]).
+//!
 //! Where Evidently crashes or returns NaN genre documents its result: an empty
 //! column after cleaning is [`crate::Error::DriftEmptyColumn`]; a statistic
 //! that is undefined (chi-square or G-test with a single category) has score
