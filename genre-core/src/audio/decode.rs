@@ -96,7 +96,7 @@ pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decod
             if data.starts_with(au::MAGIC) {
                 au::decode(&mut Cursor::new(data), &path, window)
             } else {
-                decode_symphonia(source, &path, window)
+                guarded(&path, || decode_symphonia(source, &path, window))
             }
         }
         Source::Path(p) => {
@@ -105,10 +105,24 @@ pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decod
                 au::decode(&mut std::io::BufReader::new(file), p, window)
             } else {
                 drop(file);
-                decode_symphonia(source, p, window)
+                guarded(p, || decode_symphonia(source, p, window))
             }
         }
     }
+}
+
+/// Runs symphonia code, turning a panic inside it into [`Error::Decode`].
+///
+/// Fuzzing found symphonia decoders that overflow integers on malformed
+/// streams (a panic in builds with overflow checks); genre-core promises
+/// errors, not panics, so calls into symphonia go through here.
+pub(crate) fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::Decode {
+            path: path.to_path_buf(),
+            reason: "the decoder failed on malformed data".into(),
+        })
+    })
 }
 
 /// Opens a file for decoding: refuses directories and empty files with clear errors.

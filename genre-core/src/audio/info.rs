@@ -5,7 +5,7 @@ use std::io::Cursor;
 use symphonia::core::formats::TrackType;
 
 use super::au;
-use super::decode::{check_not_empty, decode, open, probe, starts_with_au_magic};
+use super::decode::{check_not_empty, decode, guarded, open, probe, starts_with_au_magic};
 use super::source::Source;
 use crate::{Error, Result};
 
@@ -109,6 +109,10 @@ fn symphonia_info(source: Source<'_>) -> Result<Option<AudioInfo>> {
 
 fn describe(source: Source<'_>) -> Result<AudioInfo> {
     let path = source.name();
+    guarded(&path, || describe_unguarded(source, &path))
+}
+
+fn describe_unguarded(source: Source<'_>, path: &std::path::Path) -> Result<AudioInfo> {
     let reader = probe(source)?;
     let format = reader.format_info().short_name.to_string();
     let track = reader

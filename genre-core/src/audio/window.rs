@@ -5,6 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::{Error, Result};
 
+/// Most samples reserved up front from an (untrusted) header: 2^24 (64 MiB),
+/// about 3 min of 44.1 kHz stereo.
+const MAX_RESERVE: usize = 1 << 24;
+
 /// Which part of a stream to keep, in seconds; turned into frames once the
 /// native sample rate is known.
 #[derive(Clone, Copy, Debug)]
@@ -86,12 +90,14 @@ impl Collector {
             if wanted > range.limit {
                 return Err(too_long(path, wanted, sample_rate, window.max_duration));
             }
+            // Reserve once for what the header claims, but never more than
+            // MAX_RESERVE up front: past that the buffer grows with real data.
             let reserve = usize::try_from(wanted)
                 .ok()
-                .and_then(|frames| frames.checked_mul(channels));
-            if let Some(reserve) = reserve {
-                samples.reserve_exact(reserve);
-            }
+                .and_then(|frames| frames.checked_mul(channels))
+                .unwrap_or(MAX_RESERVE)
+                .min(MAX_RESERVE);
+            samples.reserve_exact(reserve);
         }
         Ok(Collector {
             range,
