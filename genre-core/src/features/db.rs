@@ -54,8 +54,9 @@ impl DbConfig {
     /// Converts one power to dB without the `top_db` clip; returns the
     /// value, mirroring numpy's float32 `10 * log10(maximum(amin, S))`.
     #[inline]
-    pub(crate) fn db(&self, power: f32, offset: f64) -> f32 {
-        let l = log10(power.max(self.amin)) as f32;
+    pub(crate) fn db(&self, power: f32, offset: f64, table: &LogTable) -> f32 {
+        let clamped = if power > self.amin { power } else { self.amin };
+        let l = log10(clamped, table) as f32;
         let db = 10.0_f32 * l;
         if offset == 0.0 {
             db
@@ -89,8 +90,9 @@ impl DbConfig {
 pub fn power_to_db(values: &mut [f32], config: &DbConfig) -> Result<()> {
     config.validate()?;
     let offset = config.offset();
+    let table = log_table();
     for v in values.iter_mut() {
-        *v = config.db(*v, offset);
+        *v = config.db(*v, offset, table);
     }
     let max = values
         .iter()
@@ -105,8 +107,10 @@ pub fn power_to_db(values: &mut [f32], config: &DbConfig) -> Result<()> {
 
 /// `(1/c, -ln(1/c))` for the 128 mantissa intervals `c ≈ 1 + (i + ½)/128`,
 /// `1/c` rounded to 9 significant bits so `m · (1/c)` is exact in float64.
-fn log_table() -> &'static [(f64, f64); 128] {
-    static TABLE: std::sync::OnceLock<[(f64, f64); 128]> = std::sync::OnceLock::new();
+pub(crate) type LogTable = [(f64, f64); 128];
+
+fn log_table() -> &'static LogTable {
+    static TABLE: std::sync::OnceLock<LogTable> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t = [(0.0, 0.0); 128];
         for (i, e) in t.iter_mut().enumerate() {
@@ -122,11 +126,11 @@ fn log_table() -> &'static [(f64, f64); 128] {
 /// relative accuracy (libm's `log10` is an opaque call per value; this is a
 /// table lookup and a short polynomial). Callers clamp to `amin` first.
 #[inline]
-pub(crate) fn log10(x: f32) -> f64 {
+pub(crate) fn log10(x: f32, table: &LogTable) -> f64 {
     let bits = x.to_bits();
     let e = f64::from(((bits >> 23) & 0xff) as i32 - 127);
     let m = f64::from(f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000)); // [1, 2)
-    let (inv, ln_c) = log_table()[((bits >> 16) & 0x7f) as usize];
+    let (inv, ln_c) = table[((bits >> 16) & 0x7f) as usize];
     let r = m * inv - 1.0; // exact, |r| < 2^-7
     let r2 = r * r;
     let a = r + r2 * (-0.5 + r * (1.0 / 3.0));
@@ -143,7 +147,7 @@ mod tests {
         let mut x = 1.0e-10_f32;
         while x < 1.0e12 {
             let want = f64::from(x).log10();
-            let got = super::log10(x);
+            let got = super::log10(x, super::log_table());
             worst = worst.max(((got - want) / want.abs().max(1.0)).abs());
             assert_eq!(got as f32, want as f32, "{x}");
             x *= 1.000_37;

@@ -5,12 +5,15 @@
 const LANES: usize = 4;
 
 /// A truncated orthonormal DCT-II of length `n_in`, first `n_out` outputs.
+///
+/// Uses the basis symmetry `b[k, n-1-i] = (-1)^k b[k, i]`: even outputs
+/// need only `x[i] + x[n-1-i]`, odd ones `x[i] - x[n-1-i]`, halving the work.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dct {
     n_in: usize,
     n_out: usize,
-    /// `n_in` rows of `n_out.div_ceil(LANES)` lane groups: the transposed
-    /// basis, zero-padded, so one input value updates all outputs at once.
+    /// `n_in / 2` (+1 when odd) rows of `n_out.div_ceil(LANES)` lane groups:
+    /// the transposed basis over the first half, zero-padded.
     basis: Vec<[f64; LANES]>,
 }
 
@@ -27,8 +30,9 @@ impl Dct {
     pub fn new(n_in: usize, n_out: usize) -> Self {
         let n = n_in as f64;
         let groups = n_out.div_ceil(LANES);
-        let mut basis = vec![[0.0; LANES]; n_in * groups];
-        for i in 0..n_in {
+        let half = n_in.div_ceil(2);
+        let mut basis = vec![[0.0; LANES]; half * groups];
+        for i in 0..half {
             for k in 0..n_out {
                 let scale = if k == 0 {
                     (1.0 / n).sqrt()
@@ -49,22 +53,31 @@ impl Dct {
         self.n_out
     }
 
-    /// `out[k] = Σ_i basis[k, i] · input[i]` (in order of `i`), accumulated
-    /// in float64 and rounded once to float32. `input` has `n_in` values,
-    /// `out` `n_out`.
+    /// `out[k] = Σ_i basis[k, i] · input[i]`, accumulated in float64 and
+    /// rounded once to float32. `input` has `n_in` values, `out` `n_out`.
     pub fn apply(&self, input: &[f32], out: &mut [f32]) {
         let groups = self.n_out.div_ceil(LANES);
+        let n = self.n_in.min(input.len());
+        // Even lanes take the folded sum, odd lanes the folded difference.
         let mut acc = [[0.0_f64; LANES]; 64];
         for (chunk, out) in out.chunks_mut(64 * LANES).enumerate() {
             let g0 = chunk * 64;
             let ng = out.len().div_ceil(LANES);
             let acc = &mut acc[..ng];
             acc.fill([0.0; LANES]);
-            for (&x, row) in input.iter().zip(self.basis.chunks_exact(groups.max(1))) {
-                let x = f64::from(x);
-                for (a, b) in acc.iter_mut().zip(row.iter().skip(g0)) {
+            for (i, row) in self.basis.chunks_exact(groups.max(1)).enumerate() {
+                let a = input.get(i).copied().map_or(0.0, f64::from);
+                let j = n.saturating_sub(1 + i);
+                // The middle value of an odd length is not folded.
+                let b = if j > i {
+                    input.get(j).copied().map_or(0.0, f64::from)
+                } else {
+                    0.0
+                };
+                let fold = [a + b, a - b, a + b, a - b];
+                for (acc, basis) in acc.iter_mut().zip(row.iter().skip(g0)) {
                     for l in 0..LANES {
-                        a[l] += b[l] * x;
+                        acc[l] += basis[l] * fold[l];
                     }
                 }
             }
@@ -72,6 +85,41 @@ impl Dct {
                 *o = a as f32;
             }
         }
-        debug_assert!(input.len() == self.n_in);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dct;
+
+    #[test]
+    fn folded_dct_equals_the_definition() {
+        for (n_in, n_out) in [(128, 20), (40, 13), (7, 7), (1, 1), (64, 64)] {
+            let x: Vec<f32> = (0..n_in)
+                .map(|i| ((i * 37 % 11) as f32 - 5.0) * 3.7)
+                .collect();
+            let mut got = vec![0.0_f32; n_out];
+            Dct::new(n_in, n_out).apply(&x, &mut got);
+            for (k, g) in got.iter().enumerate() {
+                let n = n_in as f64;
+                let scale = if k == 0 {
+                    (1.0 / n).sqrt()
+                } else {
+                    (2.0 / n).sqrt()
+                };
+                let want: f64 = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| {
+                        let arg = std::f64::consts::PI * k as f64 * (2 * i + 1) as f64 / (2.0 * n);
+                        scale * arg.cos() * f64::from(v)
+                    })
+                    .sum();
+                assert!(
+                    (f64::from(*g) - want).abs() <= 1e-4 * want.abs().max(1.0),
+                    "{n_in} {k}"
+                );
+            }
+        }
     }
 }

@@ -177,7 +177,8 @@ pub struct MelFilterbank {
     starts: Vec<usize>,
     /// Band `m`'s weights are `weights[offsets[m]..offsets[m + 1]]`.
     offsets: Vec<usize>,
-    weights: Vec<f32>,
+    /// float32 weights (as librosa stores them), widened to float64 once.
+    weights: Vec<f64>,
 }
 
 type Cache = Mutex<Vec<([u64; 7], Arc<MelFilterbank>)>>;
@@ -227,7 +228,7 @@ impl MelFilterbank {
             // Keep the contiguous span (zeros inside it, if any, included).
             for k in start..end {
                 let w = band.iter().find(|b| b.0 == k).map_or(0.0, |b| b.1);
-                weights.push(w);
+                weights.push(f64::from(w));
             }
             offsets.push(weights.len());
             debug_assert_eq!(starts.len(), i + 1);
@@ -280,14 +281,14 @@ impl MelFilterbank {
             let (start, w) = self.band(band);
             for (j, &v) in w.iter().enumerate() {
                 if let Some(o) = data.get_mut(band * self.n_bins + start + j) {
-                    *o = v;
+                    *o = v as f32;
                 }
             }
         }
         m
     }
 
-    fn band(&self, m: usize) -> (usize, &[f32]) {
+    fn band(&self, m: usize) -> (usize, &[f64]) {
         let start = self.starts.get(m).copied().unwrap_or(0);
         let lo = self.offsets.get(m).copied().unwrap_or(0);
         let hi = self.offsets.get(m + 1).copied().unwrap_or(lo);
@@ -308,20 +309,20 @@ impl MelFilterbank {
 /// `Σ w[i]·p[i]` in float64 with four independent partial sums (so the
 /// loop is not bound by the latency of one dependent add chain).
 #[inline]
-fn dot4(w: &[f32], p: &[f64]) -> f64 {
+fn dot4(w: &[f64], p: &[f64]) -> f64 {
     let mut acc = [0.0_f64; 4];
     let mut wc = w.chunks_exact(4);
     let mut pc = p.chunks_exact(4);
     for (w4, p4) in (&mut wc).zip(&mut pc) {
         for ((a, &w), &p) in acc.iter_mut().zip(w4).zip(p4) {
-            *a += f64::from(w) * p;
+            *a += w * p;
         }
     }
     let tail: f64 = wc
         .remainder()
         .iter()
         .zip(pc.remainder())
-        .map(|(&w, &p)| f64::from(w) * p)
+        .map(|(&w, &p)| w * p)
         .sum();
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
