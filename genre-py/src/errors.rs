@@ -13,6 +13,7 @@ pyo3::import_exception!(genre.exceptions, GenreError);
 pyo3::import_exception!(genre.exceptions, ConfigError);
 pyo3::import_exception!(genre.exceptions, DecodeError);
 pyo3::import_exception!(genre.exceptions, UnsupportedFormatError);
+pyo3::import_exception!(genre.exceptions, DriftError);
 
 /// Converts a genre-core error into the documented Python exception.
 pub(crate) fn to_py_err(err: genre_core::Error) -> PyErr {
@@ -28,6 +29,10 @@ pub(crate) fn to_py_err(err: genre_core::Error) -> PyErr {
         genre_core::Error::Decode { .. }
         | genre_core::Error::EmptyAudio { .. }
         | genre_core::Error::TooLong { .. } => DecodeError::new_err(message),
+        genre_core::Error::DriftInput { .. }
+        | genre_core::Error::DriftEmptyColumn { .. }
+        | genre_core::Error::Table { .. }
+        | genre_core::Error::Profile { .. } => DriftError::new_err(message),
         _ => GenreError::new_err(message),
     }
 }

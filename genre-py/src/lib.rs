@@ -5,6 +5,7 @@
 //! genre-core; errors are mapped to the Python hierarchy in [`errors`].
 
 mod audio;
+mod drift;
 mod errors;
 mod extract;
 mod features;
@@ -32,5 +33,7 @@ fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(segments::mean_mfcc_signal, m)?)?;
     m.add_function(wrap_pyfunction!(segments::mean_mfcc_file, m)?)?;
     m.add_function(wrap_pyfunction!(extract::extract, m)?)?;
+    m.add_class::<drift::PyProfile>()?;
+    m.add_function(wrap_pyfunction!(drift::drift_report, m)?)?;
     Ok(())
 }

@@ -12,7 +12,7 @@ statistics — all running with the GIL released.
 
 from __future__ import annotations
 
-from genre import feature
+from genre import drift, feature
 from genre._audio import get_duration, info, load
 from genre._genre import AudioInfo, SegmentConfig, __version__
 from genre._pipeline import Extraction, extract, mean_mfcc, segments
@@ -38,6 +38,7 @@ __all__ = [
     "SegmentConfig",
     "UnsupportedFormatError",
     "extract",
+    "drift",
     "feature",
     "get_duration",
     "info",

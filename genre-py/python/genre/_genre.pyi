@@ -105,3 +105,33 @@ def mean_mfcc_file(source: str | bytes, name: str | None = None, config: Segment
 def extract(
     paths: list[str], config: SegmentConfig | None = None, n_jobs: int | None = None
 ) -> tuple[_F32, npt.NDArray[np.uint64], npt.NDArray[np.uint64], list[tuple[int, BaseException]]]: ...
+
+_Column: TypeAlias = npt.NDArray[np.float64] | npt.NDArray[np.int64] | list[str | None]
+
+@final
+class Profile:
+    @staticmethod
+    def from_columns(reference: list[tuple[str, _Column]], columns: list[str] | None = None) -> Profile: ...
+    @staticmethod
+    def load(path: str) -> Profile: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> Profile: ...
+    def save(self, path: str) -> None: ...
+    def to_bytes(self) -> bytes: ...
+    @property
+    def columns(self) -> list[str]: ...
+
+def drift_report(
+    reference: Profile | list[tuple[str, _Column]],
+    current: list[tuple[str, _Column]],
+    *,
+    columns: list[str] | None = None,
+    method: str | None = None,
+    methods: dict[str, str] = ...,
+    threshold: float | None = None,
+    thresholds: dict[str, float] = ...,
+    column_types: dict[str, str] = ...,
+    drift_share: float = 0.5,
+    seed: int = 0,
+    n_jobs: int | None = None,
+) -> tuple[str, str]: ...
