@@ -14,6 +14,7 @@ pyo3::import_exception!(genre.exceptions, ConfigError);
 pyo3::import_exception!(genre.exceptions, DecodeError);
 pyo3::import_exception!(genre.exceptions, UnsupportedFormatError);
 pyo3::import_exception!(genre.exceptions, DriftError);
+pyo3::import_exception!(genre.exceptions, ModelError);
 
 /// Converts a genre-core error into the documented Python exception.
 pub(crate) fn to_py_err(err: genre_core::Error) -> PyErr {
@@ -22,9 +23,16 @@ pub(crate) fn to_py_err(err: genre_core::Error) -> PyErr {
         genre_core::Error::Io { path, source } => {
             io_error(&path.to_string_lossy(), &source, message)
         }
-        genre_core::Error::InvalidConfig { .. } | genre_core::Error::InvalidSignal { .. } => {
-            ConfigError::new_err(message)
-        }
+        genre_core::Error::InvalidConfig { .. }
+        | genre_core::Error::InvalidSignal { .. }
+        | genre_core::Error::InvalidSegments { .. } => ConfigError::new_err(message),
+        genre_core::Error::ModelDecode { .. }
+        | genre_core::Error::ModelUnsupportedOp { .. }
+        | genre_core::Error::ModelGraph { .. }
+        | genre_core::Error::ModelShape { .. }
+        | genre_core::Error::ModelLabels { .. }
+        | genre_core::Error::ModelMetadata { .. }
+        | genre_core::Error::Inference { .. } => ModelError::new_err(message),
         genre_core::Error::UnsupportedFormat { .. } => UnsupportedFormatError::new_err(message),
         genre_core::Error::Decode { .. }
         | genre_core::Error::EmptyAudio { .. }

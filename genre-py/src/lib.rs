@@ -9,6 +9,7 @@ mod drift;
 mod errors;
 mod extract;
 mod features;
+mod model;
 mod plans;
 mod runtime;
 mod segments;
@@ -34,6 +35,9 @@ fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(segments::mean_mfcc_file, m)?)?;
     m.add_function(wrap_pyfunction!(extract::extract, m)?)?;
     m.add_class::<drift::PyProfile>()?;
+    m.add_class::<model::PyClassifier>()?;
+    m.add_class::<model::PyPrediction>()?;
+    m.add_class::<model::PySegmentPrediction>()?;
     m.add_function(wrap_pyfunction!(drift::drift_report, m)?)?;
     Ok(())
 }

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from genre import drift, feature
 from genre._audio import get_duration, info, load
-from genre._genre import AudioInfo, SegmentConfig, __version__
+from genre._genre import AudioInfo, Prediction, SegmentConfig, SegmentPrediction, __version__
+from genre._model import Classifier
 from genre._pipeline import Extraction, extract, mean_mfcc, segments
 from genre.exceptions import (
     ConfigError,
@@ -29,13 +30,16 @@ from genre.feature import power_to_db
 __all__ = [
     "__version__",
     "AudioInfo",
+    "Classifier",
     "ConfigError",
     "DecodeError",
     "DriftError",
     "GenreError",
     "ModelError",
+    "Prediction",
     "Extraction",
     "SegmentConfig",
+    "SegmentPrediction",
     "UnsupportedFormatError",
     "extract",
     "drift",

@@ -1,0 +1,195 @@
+"""The Python package against the Python anchors, in one run.
+
+    python benches/compare_python.py [--repeat 7] [--files 200] [--quick]
+
+Needs a Python with genre installed (``pip install ./genre-py``), librosa
+0.11 + soundfile + soxr, joblib and onnxruntime (``genre-py/requirements-test.txt``);
+Keras rows appear when ``keras`` is importable. Prints, with ratios:
+
+1. ``genre.load`` + ``genre.feature.mfcc`` vs librosa on a 30 s MP3 and WAV
+   (warm calls, median of --repeat, single call each side);
+2. ``genre.extract`` over --files 30 s files vs the seed's librosa loop and
+   vs the same loop under joblib with all cores;
+3. ``Classifier.predict`` (file → genre) vs librosa + onnxruntime (and Keras);
+4. first-call latency in a fresh process: ``import`` + one load + mfcc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any, Callable
+
+import numpy as np
+import soundfile as sf
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CLIP = ROOT / "examples" / "traveling_minstrels_20s.ogg"
+MODELS = [
+    ROOT / "genre-core" / "src" / "model" / "default_model.onnx",
+    ROOT / "tests" / "fixtures" / "models" / "keras_nhwc_meta.onnx",
+]
+SR = 22050
+
+
+def make_files(out: pathlib.Path) -> dict[str, pathlib.Path]:
+    y, sr = sf.read(CLIP, dtype="float64", always_2d=True)
+    y = np.concatenate([y, y])[: 30 * sr]
+    files = {"30 s MP3 (44.1 kHz stereo)": out / "clip.mp3", "30 s WAV (44.1 kHz stereo)": out / "clip.wav"}
+    sf.write(files["30 s MP3 (44.1 kHz stereo)"], np.clip(y * 0.9, -1, 1), sr, format="MP3", subtype="MPEG_LAYER_III")
+    sf.write(files["30 s WAV (44.1 kHz stereo)"], np.clip(y * 0.9, -1, 1), sr, format="WAV", subtype="PCM_16")
+    return files
+
+
+def median_ms(fn: Callable[[], Any], repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1e3
+
+
+def row(label: str, anchor: float, ours: float, unit: str = "ms") -> None:
+    print(f"| {label:<58} | {anchor:>10.1f} {unit} | {ours:>9.1f} {unit} | {anchor / ours:>7.1f}× |")
+
+
+def header(title: str, anchor: str) -> None:
+    print(f"\n{title}\n| {'case':<58} | {anchor:>13} | {'genre':>12} | {'ratio':>8} |")
+    print(f"|{'-' * 60}|{'-' * 15}|{'-' * 14}|{'-' * 10}|")
+
+
+def seed_segments(path: str) -> np.ndarray:
+    """The seed's preprocessing of one file with librosa."""
+    import librosa
+
+    y, _ = librosa.load(path, sr=SR)
+    per = SR * 30 // 10
+    out = []
+    for d in range(10):
+        m = librosa.feature.mfcc(y=y[d * per : (d + 1) * per], sr=SR, n_mfcc=13, n_fft=2048, hop_length=512).T
+        if len(m) == 130:
+            out.append(m)
+    return np.array(out, np.float32)
+
+
+FIRST_CALL = {
+    "genre": "import genre\ny, sr = genre.load(PATH)\ngenre.feature.mfcc(y=y, sr=sr, n_mfcc=13)",
+    "librosa": "import librosa\ny, sr = librosa.load(PATH)\nlibrosa.feature.mfcc(y=y, sr=sr, n_mfcc=13)",
+}
+
+
+def first_call(kind: str, path: pathlib.Path) -> float:
+    code = (
+        "import time\nt0 = time.perf_counter()\n"
+        + FIRST_CALL[kind].replace("PATH", repr(str(path)))
+        + "\nprint(time.perf_counter() - t0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1]) * 1e3
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--files", type=int, default=200)
+    ap.add_argument("--quick", action="store_true", help="--repeat 3 --files 24")
+    args = ap.parse_args()
+    if args.quick:
+        args.repeat, args.files = 3, 24
+
+    import joblib
+    import librosa
+
+    import genre
+
+    cores = os.cpu_count() or 1
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="genre-bench-"))
+    try:
+        files = make_files(tmp)
+        print(f"genre {genre.__version__} vs librosa {librosa.__version__}, {cores} cores, median of {args.repeat}")
+
+        header("Warm calls (one file, one thread each side)", "librosa")
+        for label, path in files.items():
+            p = str(path)
+            y_l, _ = librosa.load(p, sr=SR)
+            y_g, _ = genre.load(p)
+            row(f"load {label}", median_ms(lambda: librosa.load(p, sr=SR), args.repeat),
+                median_ms(lambda: genre.load(p), args.repeat))
+            row("mfcc(n_mfcc=13) of 30 s", median_ms(lambda: librosa.feature.mfcc(y=y_l, sr=SR, n_mfcc=13), args.repeat),
+                median_ms(lambda: genre.feature.mfcc(y=y_g, sr=SR, n_mfcc=13), args.repeat))
+            row(f"load + mfcc {label}",
+                median_ms(lambda: librosa.feature.mfcc(y=librosa.load(p, sr=SR)[0], sr=SR, n_mfcc=13), args.repeat),
+                median_ms(lambda: genre.feature.mfcc(y=genre.load(p)[0], sr=SR, n_mfcc=13), args.repeat))
+            row(f"segments (seed: 10 × 3 s MFCC) {label}", median_ms(lambda: seed_segments(p), args.repeat),
+                median_ms(lambda: genre.segments(p), args.repeat))
+
+        corpus = tmp / "corpus"
+        corpus.mkdir()
+        wav = files["30 s WAV (44.1 kHz stereo)"]
+        paths = []
+        for i in range(args.files):
+            dst = corpus / f"g{i % 10}" / f"{i:05d}.wav"
+            dst.parent.mkdir(exist_ok=True)
+            shutil.copyfile(wav, dst)
+            paths.append(str(dst))
+        header(f"Extraction over {args.files} × 30 s WAV files", "anchor")
+        t = time.perf_counter()
+        want = [seed_segments(p) for p in paths]
+        loop = (time.perf_counter() - t) * 1e3
+        t = time.perf_counter()
+        joblib.Parallel(n_jobs=-1)(joblib.delayed(seed_segments)(p) for p in paths)
+        par = (time.perf_counter() - t) * 1e3
+        t = time.perf_counter()
+        got = genre.extract(paths)
+        ours = (time.perf_counter() - t) * 1e3
+        row("genre.extract (all cores) vs librosa loop", loop, ours)
+        row("genre.extract (all cores) vs librosa loop under joblib -1", par, ours)
+        err = float(np.max(np.abs(got.segments - np.concatenate(want))))
+        print(f"(max |Δ| genre vs librosa segments over the corpus: {err:.2e})")
+
+        model = next((m for m in MODELS if m.exists()), None)
+        if hasattr(genre, "Classifier") and model is not None:
+            import onnxruntime as ort
+
+            clf = genre.Classifier(str(model))
+            sess = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+            inp = sess.get_inputs()[0]
+            rank = len(inp.shape)
+
+            def librosa_ort(p: str) -> np.ndarray:
+                x = seed_segments(p)
+                x = x[..., None] if rank == 4 else x
+                return np.asarray(sess.run(None, {inp.name: x})[0]).mean(axis=0)
+
+            header(f"Classifier.predict, file → genre ({model.name})", "anchor")
+            for label, path in files.items():
+                p = str(path)
+                row(f"librosa + onnxruntime, {label}", median_ms(lambda: librosa_ort(p), args.repeat),
+                    median_ms(lambda: clf.predict(p), args.repeat))
+            try:
+                import keras  # noqa: F401
+            except ImportError:
+                print("(keras not installed: the librosa + Keras row is skipped)")
+        else:
+            print("\n(Classifier rows skipped: genre.Classifier or a model file is not available)")
+
+        header("First call in a new process (import + load + mfcc of 30 s WAV)", "librosa")
+        path = files["30 s WAV (44.1 kHz stereo)"]
+        lib = statistics.median(first_call("librosa", path) for _ in range(3))
+        ours = statistics.median(first_call("genre", path) for _ in range(3))
+        row("import + first load + first mfcc", lib, ours)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
