@@ -139,6 +139,9 @@ def log_and_register(
         name="onnx_model",
         registered_model_name=name,
         input_example=None,
+        # One self-contained .onnx file: genre loads models from their bytes
+        # and does not resolve ONNX external-data tensors yet.
+        save_as_external_data=False,
     )
     pyfunc_info = mlflow.pyfunc.log_model(
         name="genre_model",
