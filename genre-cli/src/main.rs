@@ -34,7 +34,7 @@ enum Command {
     Mfcc(mfcc::MfccArgs),
     /// The seed's GTZAN segments: 10 × 3 s windows → (n, 130, 13) MFCCs.
     Segments(segments::SegmentsArgs),
-    /// Classify audio files with an ONNX genre model (exit 1 if any failed).
+    /// Classify audio files with an ONNX genre model, or the built-in default model (exit 1 if any failed).
     Predict(predict::PredictArgs),
 }
 

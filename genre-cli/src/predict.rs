@@ -1,11 +1,13 @@
-//! `genre predict FILE... --model M.onnx [--labels a,b,…] [--json] [--top K]`:
+//! `genre predict FILE... [--model M.onnx] [--labels a,b,…] [--json] [--top K]`:
 //! the genre of each audio file. A file that fails does not stop the others;
 //! the exit code says whether any failed.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use genre_core::model::{Aggregation, Classifier, ModelOptions, Prediction};
+use genre_core::model::{
+    Aggregation, Classifier, DEFAULT_MODEL_NOTICE, DEFAULT_MODEL_ONNX, ModelOptions, Prediction,
+};
 
 /// Arguments of `genre predict`.
 #[derive(Debug, clap::Args)]
@@ -15,7 +17,8 @@ pub struct PredictArgs {
     pub files: Vec<PathBuf>,
     /// ONNX model (Keras NHWC, PyTorch NCHW or [N, frames, n_mfcc] input);
     /// labels and features come from its metadata, a sidecar `<model>.json`
-    /// or the GTZAN defaults.
+    /// or the GTZAN defaults. Without it, genre's built-in default model
+    /// answers (trained on synthetic audio; a note on stderr says so).
     #[arg(long, short)]
     pub model: Option<PathBuf>,
     /// Class labels in output order, comma-separated (overrides the model's).
@@ -69,11 +72,6 @@ pub fn run(args: &PredictArgs) -> ExitCode {
 }
 
 fn load(args: &PredictArgs) -> Result<Classifier, String> {
-    let Some(model) = &args.model else {
-        return Err(
-            "no model given: pass --model M.onnx (genre has no built-in default model yet)".into(),
-        );
-    };
     let options = ModelOptions {
         labels: args.labels.clone(),
         ..ModelOptions::default()
@@ -83,7 +81,15 @@ fn load(args: &PredictArgs) -> Result<Classifier, String> {
     } else {
         Aggregation::Mean
     };
-    Classifier::from_path(model, &options)
+    let classifier = match &args.model {
+        Some(model) => Classifier::from_path(model, &options),
+        None => {
+            // Once per run, on stderr only (never in --json output).
+            eprintln!("{DEFAULT_MODEL_NOTICE}");
+            Classifier::from_bytes(DEFAULT_MODEL_ONNX, &options)
+        }
+    };
+    classifier
         .map(|c| c.with_aggregation(aggregation))
         .map_err(|e| e.to_string())
 }

@@ -7,12 +7,16 @@
 //! model, a sidecar `<model>.json`, explicit [`ModelOptions`] or GTZAN defaults.
 
 mod classifier;
+#[cfg(feature = "default-model")]
+mod default_model;
 mod metadata;
 mod onnx;
 mod prediction;
 mod rewrite;
 
 pub use classifier::{Batching, Classifier};
+#[cfg(feature = "default-model")]
+pub use default_model::{DEFAULT_MODEL_NOTICE, DEFAULT_MODEL_ONNX};
 pub use metadata::{GTZAN_LABELS, ModelFeatures, ModelOptions, OutputKind, sidecar_path};
 pub use onnx::InputLayout;
 pub use prediction::{Aggregation, Prediction, SegmentPrediction};
