@@ -21,6 +21,14 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add(
+        "DEFAULT_MODEL_ONNX",
+        pyo3::types::PyBytes::new(m.py(), genre_core::model::DEFAULT_MODEL_ONNX),
+    )?;
+    m.add(
+        "DEFAULT_MODEL_NOTICE",
+        genre_core::model::DEFAULT_MODEL_NOTICE,
+    )?;
     m.add_function(wrap_pyfunction!(audio::load, m)?)?;
     m.add_function(wrap_pyfunction!(audio::info, m)?)?;
     m.add_class::<audio::PyAudioInfo>()?;

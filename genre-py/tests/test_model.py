@@ -108,8 +108,6 @@ def test_other_errors(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         genre.Classifier(tmp_path / "missing.onnx")
     with pytest.raises(genre.ModelError):
-        genre.Classifier()
-    with pytest.raises(genre.ModelError):
         genre.Classifier(b"garbage")
     clf = genre.Classifier(MODELS / "keras_nhwc_meta.onnx")
     with pytest.raises(genre.ConfigError):
@@ -126,3 +124,17 @@ def test_other_errors(tmp_path: Path) -> None:
     assert isinstance(results[0], FileNotFoundError)
     with pytest.raises(FileNotFoundError):
         clf.predict_many([tmp_path / "missing.wav"])
+
+
+def test_default_model_is_built_in_and_says_it_is_synthetic() -> None:
+    with pytest.warns(UserWarning, match="synthetic"):
+        clf = genre.Classifier()
+    assert clf.labels == [
+        "blues", "classical", "country", "disco", "hiphop",
+        "jazz", "metal", "pop", "reggae", "rock",
+    ]
+    example = Path(__file__).resolve().parents[2] / "examples" / "traveling_minstrels_20s.ogg"
+    pred = clf.predict(str(example))
+    assert pred.genre in clf.labels
+    assert abs(sum(pred.probabilities.values()) - 1.0) < 1e-4
+    assert len(pred.segments) == 6

@@ -6,6 +6,8 @@ import numpy as np
 import numpy.typing as npt
 
 __version__: str
+DEFAULT_MODEL_ONNX: bytes
+DEFAULT_MODEL_NOTICE: str
 
 @final
 class AudioInfo:

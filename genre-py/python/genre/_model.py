@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -39,7 +40,8 @@ class Classifier:
 
     ``model`` is a path to an ``.onnx`` file (a sidecar ``<model>.json`` is
     read unless ``ignore_sidecar``), the file's bytes, or an MLflow model
-    directory (``mlflow.onnx.log_model`` output). Labels and the feature
+    directory (``mlflow.onnx.log_model`` output); ``None`` loads the
+    built-in default model (trained on synthetic audio; a ``UserWarning`` says so). Labels and the feature
     configuration come from the model's ``genre.*`` metadata, the sidecar,
     ``labels=`` or GTZAN's defaults. Inference runs with the GIL released.
 
@@ -61,10 +63,9 @@ class Classifier:
         ignore_sidecar: bool = False,
     ) -> None:
         if model is None:
-            raise ModelError(
-                "this build of genre embeds no default model: pass the path of an .onnx file, "
-                "its bytes, or an MLflow model directory"
-            )
+            # The built-in model was trained on synthetic audio: say so.
+            warnings.warn(_genre.DEFAULT_MODEL_NOTICE, UserWarning, stacklevel=2)
+            model = _genre.DEFAULT_MODEL_ONNX
         if isinstance(model, (str, os.PathLike)) and os.path.isdir(model):
             model = _mlflow_model_file(os.fspath(model))
         data, _ = _convert.source(model)
