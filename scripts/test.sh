@@ -41,7 +41,10 @@ WHEEL_DIR="$(mktemp -d)"
 MATURIN_PEP517_ARGS="--out $WHEEL_DIR" \
     "$TR_VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./genre-py
 rm -rf "$WHEEL_DIR"
-cargo build --release --locked --bin genre
+# `cargo test --workspace` above already built the genre binary (genre-cli's
+# integration tests need it). A separate `cargo build --bin genre` would unify
+# features differently and compile tract a second time.
+[ -x "$CARGO_TARGET_DIR/release/genre" ] || { echo "missing $CARGO_TARGET_DIR/release/genre" >&2; exit 1; }
 GENRE_CLI="$CARGO_TARGET_DIR/release/genre" "$TR_VENV/bin/python" -m pytest -q -p no:cacheprovider \
     -m training_suite python-examples/tests
 echo "training suite took $((SECONDS - TRAIN_START)) s"
