@@ -7,20 +7,8 @@
 //! with numpy, which lets golden files store only parameters.
 
 use super::column::{ColumnValues, Dataset};
+use crate::model::GTZAN_LABELS;
 
-/// GTZAN's ten genres in alphabetical order.
-pub const GENRES: [&str; 10] = [
-    "blues",
-    "classical",
-    "country",
-    "disco",
-    "hiphop",
-    "jazz",
-    "metal",
-    "pop",
-    "reggae",
-    "rock",
-];
 const LOC: [f64; 13] = [
     -250.0, 110.0, -20.0, 40.0, -10.0, 15.0, -8.0, 10.0, -6.0, 5.0, -4.0, 3.0, -2.0,
 ];
@@ -78,7 +66,7 @@ pub fn seed_frame(seed: u64, rows: usize, shift: &[f64], skew: bool) -> Dataset 
                 u *= u;
             }
             let idx = ((u * 10.0) as usize).min(9);
-            GENRES.get(idx).map(|s| (*s).to_string())
+            GTZAN_LABELS.get(idx).map(|s| (*s).to_string())
         })
         .collect();
     let _ = d.push("predicted_genre", ColumnValues::Str(g));
