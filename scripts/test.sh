@@ -37,9 +37,12 @@ TRAIN_START=$SECONDS
 TR_VENV="$PWD/.venv-training"
 [ -x "$TR_VENV/bin/python" ] || python3 -m venv "$TR_VENV"
 "$TR_VENV/bin/python" -m pip install --quiet -r python-examples/training/requirements.txt
+# genre goes in from an sdist here (`maturin sdist`, then pip builds it), so
+# the source distribution is tested too; same CARGO_TARGET_DIR, no rebuild.
 WHEEL_DIR="$(mktemp -d)"
+"$PY_VENV/bin/maturin" sdist -m genre-py/Cargo.toml -o "$WHEEL_DIR"
 MATURIN_PEP517_ARGS="--out $WHEEL_DIR" \
-    "$TR_VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./genre-py
+    "$TR_VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$WHEEL_DIR"/genre-*.tar.gz
 rm -rf "$WHEEL_DIR"
 # `cargo test --workspace` above already built the genre binary (genre-cli's
 # integration tests need it). A separate `cargo build --bin genre` would unify

@@ -55,3 +55,27 @@ def test_stubtest_passes() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_defers_drift_model_and_extraction() -> None:
+    """``import genre`` + load + mfcc must not pay for drift/model/extract."""
+    code = (
+        "import sys, numpy as np, genre\n"
+        "genre.feature.mfcc(y=np.zeros(4096, np.float32), sr=22050)\n"
+        "print(sorted(m for m in ('genre.drift', 'genre._model', 'genre._pipeline', 'json')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(genre._LAZY))
+def test_lazy_names_resolve_and_are_listed(name: str) -> None:
+    assert name in genre.__all__
+    assert name in dir(genre)
+    assert getattr(genre, name) is not None
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        genre.no_such_thing  # noqa: B018

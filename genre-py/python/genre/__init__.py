@@ -8,15 +8,20 @@ statistics — all running with the GIL released.
 >>> y = np.random.default_rng(0).standard_normal(22050 * 3).astype(np.float32)
 >>> genre.feature.mfcc(y=y, sr=22050, n_mfcc=13).shape
 (13, 130)
+
+``import genre`` loads only what ``load`` and ``feature`` need; the drift,
+model and extraction modules (and the stdlib modules they use) are imported
+on first access, which keeps a new process's first call short.
 """
 
 from __future__ import annotations
 
-from genre import drift, feature
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from genre import feature
 from genre._audio import get_duration, info, load
 from genre._genre import AudioInfo, Prediction, SegmentConfig, SegmentPrediction, __version__
-from genre._model import Classifier
-from genre._pipeline import Extraction, extract, mean_mfcc, segments
 from genre.exceptions import (
     ConfigError,
     DecodeError,
@@ -26,6 +31,21 @@ from genre.exceptions import (
     UnsupportedFormatError,
 )
 from genre.feature import power_to_db
+
+if TYPE_CHECKING:
+    from genre import drift
+    from genre._model import Classifier
+    from genre._pipeline import Extraction, extract, mean_mfcc, segments
+
+# Public name -> module that defines it, imported on first attribute access.
+_LAZY = {
+    "drift": "genre.drift",
+    "Classifier": "genre._model",
+    "Extraction": "genre._pipeline",
+    "extract": "genre._pipeline",
+    "mean_mfcc": "genre._pipeline",
+    "segments": "genre._pipeline",
+}
 
 __all__ = [
     "__version__",
@@ -51,3 +71,17 @@ __all__ = [
     "power_to_db",
     "segments",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'genre' has no attribute {name!r}")
+    imported = importlib.import_module(module)
+    value = imported if module == f"genre.{name}" else getattr(imported, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
