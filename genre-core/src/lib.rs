@@ -12,3 +12,9 @@ pub mod features;
 pub mod model;
 
 pub use error::{Error, Result};
+
+/// The workspace README's Rust examples, compiled by `cargo test --doc` so
+/// they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
