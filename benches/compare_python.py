@@ -4,7 +4,7 @@
 
 Needs a Python with genre installed (``pip install ./genre-py``), librosa
 0.11 + soundfile + soxr, joblib and onnxruntime (``genre-py/requirements-test.txt``);
-Keras rows appear when ``keras`` is importable. Prints, with ratios:
+Keras rows appear when ``keras`` is importable (python-examples/training/requirements.txt). Prints, with ratios:
 
 1. ``genre.load`` + ``genre.feature.mfcc`` vs librosa on a 30 s MP3 and WAV
    (warm calls, median of --repeat, single call each side);
@@ -97,6 +97,45 @@ def first_call(kind: str, path: pathlib.Path) -> float:
     return float(out.stdout.strip().splitlines()[-1]) * 1e3
 
 
+def keras_rows(tmp: pathlib.Path, files: dict[str, pathlib.Path], repeat: int) -> None:
+    """librosa + Keras (the seed's serving path) against genre on the same CNN.
+
+    The seed's CNN is built with the training pipeline's own code
+    (python-examples/training), exported to ONNX the way the pipeline exports it,
+    and both sides run that one architecture: the speed does not depend on the
+    (untrained) weights. Needs tensorflow-cpu + keras + onnx
+    (python-examples/training/requirements.txt).
+    """
+    try:
+        import keras  # noqa: F401
+    except ImportError:
+        print("(keras not installed: the librosa + Keras rows are skipped; "
+              "install python-examples/training/requirements.txt)")
+        return
+    import genre
+
+    sys.path.insert(0, str(ROOT / "python-examples" / "training"))
+    from music_genre import cnn, export
+
+    model = cnn.build_model((130, 13, 1), 10, cnn.TrainConfig())
+    model(np.zeros((1, 130, 13, 1), np.float32))  # Keras exports only a model that has been called
+    onnx_path = export.export_onnx(model, tmp / "seed_cnn.onnx", tuple(f"g{i}" for i in range(10)))
+    clf = genre.Classifier(str(onnx_path))
+
+    def librosa_keras(p: str, call: bool) -> np.ndarray:
+        x = cnn.with_channel(seed_segments(p))
+        proba = model(x, training=False) if call else model.predict(x, verbose=0)
+        return np.asarray(proba).mean(axis=0)
+
+    header("Classifier.predict vs librosa + Keras (the seed's CNN, same architecture)", "anchor")
+    for label, path in files.items():
+        p = str(path)
+        row(f"librosa + Keras model.predict, {label}", median_ms(lambda: librosa_keras(p, False), repeat),
+            median_ms(lambda: clf.predict(p), repeat))
+        row(f"librosa + Keras model(x), {label}", median_ms(lambda: librosa_keras(p, True), repeat),
+            median_ms(lambda: clf.predict(p), repeat))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=7)
@@ -175,10 +214,7 @@ def main() -> None:
                 p = str(path)
                 row(f"librosa + onnxruntime, {label}", median_ms(lambda: librosa_ort(p), args.repeat),
                     median_ms(lambda: clf.predict(p), args.repeat))
-            try:
-                import keras  # noqa: F401
-            except ImportError:
-                print("(keras not installed: the librosa + Keras row is skipped)")
+            keras_rows(tmp, files, args.repeat)
         else:
             print("\n(Classifier rows skipped: genre.Classifier or a model file is not available)")
 
