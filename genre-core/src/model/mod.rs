@@ -9,9 +9,13 @@
 mod classifier;
 #[cfg(feature = "default-model")]
 mod default_model;
+mod fold;
+mod layout;
 mod metadata;
 mod onnx;
+mod pool;
 mod prediction;
+mod proto;
 mod rewrite;
 
 pub use classifier::{Batching, Classifier};

@@ -9,7 +9,10 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::DimLike;
 use tract_onnx::tract_hir::ops::unimpl::UnimplementedOp;
 
+use super::fold::fold_affine_into_conv;
+use super::layout::widen_narrow_planes;
 use super::metadata::{ModelFeatures, OutputKind};
+use super::pool::fuse_relu_maxpool;
 use super::rewrite::constant_reshape_shapes;
 use crate::{Error, Result};
 
@@ -134,6 +137,8 @@ impl OnnxModel {
                 reason: "no graph".into(),
             })?;
         constant_reshape_shapes(graph);
+        fold_affine_into_conv(graph);
+        widen_narrow_planes(graph);
         let output = declared.unwrap_or_else(|| detect_output(graph));
         let (frames, n_mfcc) = (features.frames(), features.n_mfcc);
         let layout = input_layout(&name, graph, frames, n_mfcc)?;
@@ -260,7 +265,8 @@ fn typed(name: &str, model: InferenceModel, shape: TVec<TDim>) -> Result<(TypedM
     let model = model
         .with_input_fact(0, InferenceFact::dt_shape(f32::datum_type(), shape))
         .map_err(graph_err)?;
-    let optimized = model.into_optimized().map_err(graph_err)?;
+    let mut optimized = model.into_optimized().map_err(graph_err)?;
+    fuse_relu_maxpool(&mut optimized).map_err(graph_err)?;
     let plan = optimized.clone().into_runnable().map_err(graph_err)?;
     Ok((optimized, plan))
 }

@@ -251,7 +251,7 @@ fn int_vector(t: &TensorProto) -> Option<Vec<Dim>> {
 }
 
 /// Removes nodes none of whose outputs reach a graph output.
-fn prune_dead_nodes(graph: &mut GraphProto) {
+pub(crate) fn prune_dead_nodes(graph: &mut GraphProto) {
     let mut live: HashSet<String> = graph.output.iter().map(|o| o.name.clone()).collect();
     let mut keep = vec![false; graph.node.len()];
     for (i, node) in graph.node.iter().enumerate().rev() {

@@ -1,0 +1,93 @@
+//! Small helpers over ONNX protobuf graphs for the load-time rewrites.
+
+use std::collections::HashMap;
+
+use tract_onnx::pb::{GraphProto, NodeProto, TensorProto};
+
+/// ONNX `TensorProto.DataType` code of f32.
+const FLOAT: i32 = 1;
+
+/// The values of an f32 initializer stored inline (`float_data` or `raw_data`).
+pub(crate) fn floats(t: &TensorProto) -> Option<Vec<f32>> {
+    if t.data_type != FLOAT || !t.external_data.is_empty() {
+        return None;
+    }
+    let values: Vec<f32> = if t.raw_data.is_empty() {
+        t.float_data.clone()
+    } else {
+        t.raw_data
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    };
+    let volume = t
+        .dims
+        .iter()
+        .try_fold(1usize, |v, &d| v.checked_mul(usize::try_from(d).ok()?))?;
+    (values.len() == volume).then_some(values)
+}
+
+/// A new f32 initializer.
+pub(crate) fn float_tensor(name: String, dims: Vec<i64>, values: &[f32]) -> TensorProto {
+    TensorProto {
+        name,
+        data_type: FLOAT,
+        dims,
+        raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        ..TensorProto::default()
+    }
+}
+
+/// The integer-list attribute `name` of `node`, if present.
+pub(crate) fn attr_ints<'a>(node: &'a NodeProto, name: &str) -> Option<&'a [i64]> {
+    node.attribute
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.ints.as_slice())
+}
+
+/// The integer attribute `name` of `node`, if present.
+pub(crate) fn attr_int(node: &NodeProto, name: &str) -> Option<i64> {
+    node.attribute.iter().find(|a| a.name == name).map(|a| a.i)
+}
+
+/// The string attribute `name` of `node`, if present.
+pub(crate) fn attr_str<'a>(node: &'a NodeProto, name: &str) -> Option<&'a [u8]> {
+    node.attribute
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.s.as_slice())
+}
+
+/// How many node inputs and graph outputs read each tensor.
+pub(crate) fn use_counts(graph: &GraphProto) -> HashMap<String, usize> {
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for name in graph
+        .node
+        .iter()
+        .flat_map(|n| n.input.iter())
+        .chain(graph.output.iter().map(|o| &o.name))
+    {
+        *uses.entry(name.clone()).or_default() += 1;
+    }
+    uses
+}
+
+/// A name for a new tensor that no initializer, node output or graph input uses.
+pub(crate) fn fresh_name(graph: &GraphProto, base: &str) -> String {
+    let taken = |n: &str| {
+        graph.initializer.iter().any(|t| t.name == n)
+            || graph.input.iter().any(|i| i.name == n)
+            || graph
+                .node
+                .iter()
+                .any(|node| node.output.iter().any(|o| o == n))
+    };
+    let mut name = format!("{base}_genre");
+    let mut i = 0;
+    while taken(&name) {
+        i += 1;
+        name = format!("{base}_genre{i}");
+    }
+    name
+}
