@@ -33,7 +33,7 @@ pub struct DriftArgs {
     /// Dataset drift when the share of drifted columns is at least this.
     #[arg(long, default_value_t = 0.5)]
     drift_share: f64,
-    /// Seed of permutation tests (TVD).
+    /// Seed of permutation tests (TVD, empirical_mmd).
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Print the report as JSON instead of a table.

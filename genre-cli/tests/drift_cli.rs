@@ -196,3 +196,77 @@ fn csv_and_parquet_fixtures_match_evidently() {
     }
     assert_eq!(outputs[0], outputs[1], "CSV and Parquet reports differ");
 }
+
+#[test]
+fn new_methods_by_name_with_profile_and_errors() {
+    let d = dir("methods");
+    let r = d.join("ref.csv");
+    let c = d.join("cur.csv");
+    write_csv(&r, 300, 0.0, false);
+    write_csv(&c, 300, 4.0, true);
+    let methods = "mfcc_1=anderson,mfcc_2=cramer_von_mises,count=fisher_exact";
+    let args = |a: &PathBuf| {
+        vec![
+            a.clone().into_os_string(),
+            c.clone().into_os_string(),
+            "--json".into(),
+            "--method".into(),
+            methods.into(),
+            "--columns".into(),
+            "mfcc_1,mfcc_2".into(),
+            "--seed".into(),
+            "5".into(),
+        ]
+    };
+    let raw = args(&r);
+    let (code, out, err) = genre(&raw.iter().map(|s| s.as_os_str()).collect::<Vec<_>>());
+    assert!(code == 0 || code == 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["columns"][0]["method"], "anderson");
+    assert_eq!(v["columns"][0]["threshold"], 0.1);
+    assert_eq!(v["columns"][1]["method"], "cramer_von_mises");
+    // The profile gives byte-identical JSON.
+    let prof = d.join("ref.profile");
+    let (code, _, err) = genre(&[r.as_os_str(), "--save-profile".as_ref(), prof.as_os_str()]);
+    assert_eq!(code, 0, "{err}");
+    let via_profile = args(&prof);
+    let (_, out2, err) = genre(
+        &via_profile
+            .iter()
+            .map(|s| s.as_os_str())
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(out, out2, "{err}");
+    // empirical_mmd and es by name, seeded: the same seed gives the same p-value.
+    let run = || {
+        genre(&[
+            r.as_os_str(),
+            c.as_os_str(),
+            "--json".as_ref(),
+            "--method".as_ref(),
+            "mfcc_1=empirical_mmd,mfcc_2=es".as_ref(),
+            "--columns".as_ref(),
+            "mfcc_1,mfcc_2".as_ref(),
+            "--seed".as_ref(),
+            "11".as_ref(),
+        ])
+    };
+    let (code, a, err) = run();
+    assert!(code == 0 || code == 1, "{err}");
+    assert_eq!(a, run().1);
+    assert!(
+        a.contains("\"empirical_mmd\"") && a.contains("\"es\""),
+        "{a}"
+    );
+    // fisher_exact on a four-category column: a typed error naming the column.
+    let (code, _, err) = genre(&[
+        r.as_os_str(),
+        c.as_os_str(),
+        "--method".as_ref(),
+        "count=fisher_exact".as_ref(),
+        "--columns".as_ref(),
+        "count".as_ref(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("count") && err.contains("binary"), "{err}");
+}

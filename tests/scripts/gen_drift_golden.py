@@ -9,7 +9,18 @@ splitmix64 generator that genre's Rust tests re-implement bit for bit
 Output: tests/golden/drift/preset.json (Report([DataDriftPreset()]) per
 dataset), tests/golden/drift/stats.json (every deterministic statistic per
 column, through Evidently's own stattest functions), tests/golden/drift/edge.json
-(small explicit edge datasets with their Evidently results).
+(small explicit edge datasets with their Evidently results),
+tests/golden/drift/methods.json (anderson, cramer_von_mises, es, fisher_exact
+and empirical_mmd on explicit edge samples, exact/asymptotic branches, and
+empirical_mmd's deterministic statistic plus seeded Evidently p-values).
+
+cramer_von_mises: Evidently 0.7.23 runs its own copy of an old scipy
+`cramervonmises_2samp`. Its asymptotic branch equals scipy 1.17's; its exact
+branch (both samples <= 20 values) raises under numpy 2 when the lattice
+values fit an unsigned dtype and otherwise counts paths in float32. The
+golden score is scipy 1.17's `cramervonmises_2samp` (exact integer counts);
+Evidently's own result is stored beside it as `evidently_score` /
+`evidently_error`.
 
 Run: /work/venvs/golden/bin/python tests/scripts/gen_drift_golden.py
 """
@@ -159,10 +170,30 @@ def run_stat(name, ctype, r, c):
     try:
         res = st(r.copy(), c.copy(), ctype, None)
     except Exception as e:  # noqa: BLE001
-        return {"method": name, "error": type(e).__name__}
-    score = float(res.drift_score)
-    return {"method": name, "score": None if math.isnan(score) else score,
-            "threshold": float(res.actual_threshold), "drifted": bool(res.drifted)}
+        out = {"method": name, "error": type(e).__name__}
+    else:
+        score = float(res.drift_score)
+        out = {"method": name, "score": None if math.isnan(score) else score,
+               "threshold": float(res.actual_threshold), "drifted": bool(res.drifted)}
+    if name == "cramer_von_mises":
+        out = scipy_cvm(r, c, out)
+    return out
+
+
+def scipy_cvm(r, c, evidently):
+    """scipy 1.17's cramervonmises_2samp (method auto), with Evidently's result beside it."""
+    from scipy.stats import cramervonmises_2samp
+    out = {"method": "cramer_von_mises", "threshold": 0.1}
+    if "error" in evidently:
+        out["evidently_error"] = evidently["error"]
+    else:
+        out["evidently_score"] = evidently["score"]
+    if len(r) <= 1 or len(c) <= 1:
+        out.update(score=None, drifted=False)
+        return out
+    p = float(cramervonmises_2samp(np.asarray(r, dtype=float), np.asarray(c, dtype=float)).pvalue)
+    out.update(score=None if math.isnan(p) else p, drifted=bool(p <= 0.1))
+    return out
 
 
 def stats_case(ref, cur):
@@ -263,6 +294,97 @@ def cli_fixtures():
     return evidently_preset(ref, cur)
 
 
+# Explicit small samples for the methods with branches and edge cases.
+METHOD_NUM_CASES = {
+    "ties_heavy": ([1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 4.0, 4.0] * 3,
+                   [2.0, 3.0, 3.0, 4.0, 4.0, 5.0, 5.0, 5.0] * 3),
+    "ties_exact_cvm": ([0.1 * k for k in [1, 2, 2, 3, 5, 5, 7, 8, 8, 9, 12, 12]],
+                       [0.1 * k for k in [2, 3, 3, 4, 6, 6, 8, 9, 10, 11, 12, 13, 13, 14, 15]]),
+    "exact_cvm_20_20": ([math.sin(1.7 * k) * 3.0 for k in range(20)],
+                        [math.cos(1.3 * k) * 3.0 + 0.8 for k in range(20)]),
+    "exact_cvm_20_13": ([math.sin(0.7 * k + 1) for k in range(20)],
+                        [math.sin(0.9 * k) + 0.1 for k in range(13)]),
+    "asymptotic_cvm_21_20": ([math.sin(1.1 * k) for k in range(21)],
+                             [math.sin(1.9 * k) + 0.3 for k in range(20)]),
+    "tiny_2_3": ([0.5, 1.5], [0.7, 2.0, 3.1]),
+    "tiny_1_3": ([1.0], [1.0, 2.0, 3.0]),
+    "tiny_2_2": ([0.0, 1.0], [2.0, 3.0]),
+    "constant_both": ([5.0] * 10, [5.0] * 12),
+    "es_small_10_12": ([math.sin(2.3 * k) * 2.0 for k in range(10)],
+                       [math.sin(3.1 * k) * 2.0 + 0.5 for k in range(12)]),
+    "es_binary_rank1": ([0.0, 1.0] * 10, [0.0, 1.0, 1.0] * 7),
+    "es_iqr_zero": ([0.0] * 8 + [1.0, 2.0], [0.0] * 9 + [5.0]),
+    "anderson_floor": ([0.01 * k for k in range(50)], [0.01 * k + 0.4 for k in range(40)]),
+    "anderson_interp": ([math.sin(1.3 * k) for k in range(60)], [math.sin(1.7 * k) * 1.25 + 0.15 for k in range(50)]),
+}
+METHOD_NUM_STATS = ["anderson", "cramer_von_mises", "es"]
+
+# Binary categorical columns as counts: (reference {label: n}, current {label: n}).
+FISHER_CASES = {
+    "fisher_no_drift": ({"a": 30, "b": 20}, {"a": 27, "b": 23}),
+    "fisher_drift": ({"a": 30, "b": 20}, {"a": 15, "b": 35}),
+    "fisher_strong": ({"a": 900, "b": 100}, {"a": 500, "b": 500}),
+    "fisher_large_close": ({"a": 2600, "b": 2400}, {"a": 2540, "b": 2460}),
+    "fisher_one_category": ({"a": 40}, {"a": 40}),
+    "fisher_new_category": ({"a": 40}, {"a": 25, "b": 15}),
+    "fisher_symmetric_tie": ({"a": 10, "b": 10}, {"a": 10, "b": 10}),
+    "fisher_unequal_sizes": ({"a": 30, "b": 20}, {"a": 10, "b": 30}),
+    "fisher_three_categories": ({"a": 10, "b": 10}, {"a": 5, "b": 10, "c": 5}),
+}
+
+
+def expand(counts):
+    return pd.Series([k for k, n in counts.items() for _ in range(n)], dtype=object)
+
+
+def methods_golden():
+    from scipy.stats import fisher_exact
+    from evidently.legacy.calculations.stattests import mmd_stattest as mmd
+    out = {"numerical": [], "fisher": [], "mmd": []}
+    for name, (r, c) in METHOD_NUM_CASES.items():
+        rs, cs = pd.Series(r, dtype="float64"), pd.Series(c, dtype="float64")
+        res = [run_stat(m, ColumnType.Numerical, rs, cs) for m in METHOD_NUM_STATS]
+        out["numerical"].append({"name": name, "reference": r, "current": c, "results": res})
+    for name, (r, c) in FISHER_CASES.items():
+        rs, cs = expand(r), expand(c)
+        res = run_stat("fisher_exact", ColumnType.Categorical, rs, cs)
+        labels = sorted(set(r) | set(c))
+        if len(labels) <= 2:
+            one = labels[-1]
+            zero = labels[0] if len(labels) == 2 else None
+            table = [[c.get(one, 0), c.get(zero, 0)], [r.get(one, 0), r.get(zero, 0)]]
+            res["scipy_score"] = float(fisher_exact(table).pvalue)
+            res["table"] = table
+        out["fisher"].append({"name": name, "reference": r, "current": c, "result": res})
+    # empirical_mmd: deterministic statistic and sigma, and Evidently's p-value
+    # for several numpy seeds (its permutations use the global generator).
+    mmd_cases = [
+        ("mmd_40_30_drift", 61, 40, 62, 30, "shift", False, "mfcc_1"),
+        ("mmd_200_150_nodrift", 63, 200, 64, 150, "none", False, "mfcc_2"),
+        ("mmd_200_150_mild", 65, 200, 66, 150, "shift", True, "mfcc_13"),
+        ("mmd_600_500_mild", 67, 600, 68, 500, "shift", True, "mfcc_7"),
+        ("mmd_1000_800_ties", 69, 1000, 70, 800, "none", False, "mfcc_13"),
+    ]
+    for name, rs, rn, cs, cn, shift, skew, col in mmd_cases:
+        p = frame_params((name, rs, rn, cs, cn, shift, skew))
+        ref, cur = frames(p)
+        x = ref[col].to_numpy().reshape(-1, 1)
+        y = cur[col].to_numpy().reshape(-1, 1)
+        _, sigma = mmd.rbf(x, x, pass_sigma=None)
+        km = mmd.kernel_matrix(x, y)
+        km = km - np.diag(np.diagonal(km))
+        stat = float(mmd.mmd_2samp(km, y.shape[0], permute=False))
+        pvals = []
+        for seed in range(20):
+            np.random.seed(seed)
+            res = run_stat("empirical_mmd", ColumnType.Numerical, ref[col], cur[col])
+            pvals.append(res["score"])
+        out["mmd"].append({**p, "column": col, "mmd": stat, "sigma": float(sigma),
+                           "threshold": 0.1, "evidently_p": pvals})
+        print(name, stat, sigma, np.mean(pvals), file=sys.stderr)
+    return out
+
+
 def main():
     # Evidently iterates Python sets of labels; fix the hash seed so summation
     # order, and so the last bits of the goldens, are reproducible.
@@ -297,9 +419,12 @@ def main():
                      "reference": {k: [jsonable(x) for x in v] for k, v in d["ref"].items()},
                      "current": {k: [jsonable(x) for x in v] for k, v in d["cur"].items()},
                      "evidently": ev})
+    methods = methods_golden()
     meta = {"generator": "tests/scripts/gen_drift_golden.py",
             "versions": {"evidently": __import__("evidently").__version__,
                          "scipy": __import__("scipy").__version__, "numpy": np.__version__, "pandas": pd.__version__}}
+    with open(os.path.join(OUT, "methods.json"), "w") as f:
+        json.dump({"meta": meta, **methods}, f, indent=1)
     for fname, obj in [("preset.json", preset), ("stats.json", stats), ("edge.json", edge)]:
         with open(os.path.join(OUT, fname), "w") as f:
             json.dump({"meta": meta, "cases": obj}, f, indent=1)

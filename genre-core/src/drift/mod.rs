@@ -12,17 +12,26 @@
 //! reference for every implemented method, so a monitor never reloads
 //! training data.
 //!
-//! Implemented methods ([`Method`]): ks (exact and asymptotic p-values),
-//! wasserstein, psi, kl_div, jensenshannon, chisquare, z, hellinger, g_test,
-//! TVD (permutation p-value with a caller-given seed), ed, mannw, t_test.
-//! Not yet implemented: anderson, cramer_von_mises, es, fisher_exact,
-//! empirical_mmd (asking for them is an [`crate::Error::InvalidConfig`]).
+//! Implemented methods ([`Method`]) — every numerical and categorical test of
+//! Evidently 0.7: ks (exact and asymptotic p-values), wasserstein, psi, kl_div,
+//! jensenshannon, chisquare, z, hellinger, g_test, TVD and empirical_mmd
+//! (permutation p-values with a caller-given seed; genre's splitmix64, so they
+//! are reproducible and agree with Evidently's in distribution, not draw for
+//! draw), ed, mannw, t_test, anderson (p capped to [0.001, 0.25] as scipy
+//! does), cramer_von_mises (scipy 1.17's exact branch for ≤ 20 values — see
+//! its module), es, fisher_exact.
 //!
 //! Where Evidently crashes or returns NaN genre documents its result: an empty
 //! column after cleaning is [`crate::Error::DriftEmptyColumn`]; a statistic
-//! that is undefined (chi-square or G-test with a single category) has score
-//! `None` and never counts as drift; a constant column is tested like any other
-//! (z-test p = 1 when both samples hold the same single value).
+//! that is undefined has score `None` and never counts as drift (chi-square or
+//! G-test with a single category; anderson with one distinct value; es with
+//! fewer than 5 values in a sample or a zero interquartile range;
+//! cramer_von_mises or empirical_mmd with fewer than 2 values in a sample); a
+//! constant column is otherwise tested like any other (z-test p = 1 when both
+//! samples hold the same single value). fisher_exact on more than two
+//! categories and empirical_mmd beyond [`stats::EMPIRICAL_MMD_MAX_VALUES`]
+//! values are [`crate::Error::DriftInput`] errors; fisher_exact accepts
+//! unequal sample sizes (Evidently refuses them).
 
 pub mod column;
 #[cfg(feature = "parquet")]

@@ -4,8 +4,10 @@
 //! Each numerical (float or int) column is kept as its sorted finite values,
 //! each string column as counts per label. Every implemented method and the
 //! default test choice depend on nothing else, so a report against a profile
-//! is identical — bit for bit — to one against the raw reference. (Methods that
-//! need the raw row order — none of genre's — could not use a profile.)
+//! is identical — bit for bit — to one against the raw reference, for all 18
+//! methods (permutation tests too: genre permutes the sorted pool with the
+//! caller's seed). No method needs raw rows: Evidently's only order-dependent
+//! results are its unseeded permutation draws, which genre replaces anyway.
 //!
 //! File format: `GENREPF1`, a little-endian u64 header length, a JSON header
 //! (column names, kinds, sizes and label counts), then the sorted values of the

@@ -31,7 +31,7 @@ pub struct DriftOptions {
     pub per_column_kind: BTreeMap<String, ColumnKind>,
     /// Dataset drift when `drifted / columns >= drift_share`.
     pub drift_share: f64,
-    /// Seed of permutation tests (TVD).
+    /// Seed of permutation tests (TVD, empirical_mmd).
     pub seed: u64,
 }
 
@@ -314,7 +314,11 @@ fn column_drift<R: ReferenceSource>(
         .copied()
         .or(options.threshold)
         .unwrap_or_else(|| method.default_threshold());
-    let score = stats::compute(method, &pair, options.seed);
+    let score =
+        stats::compute(method, &pair, options.seed).map_err(|reason| Error::DriftInput {
+            column: name.to_string(),
+            reason,
+        })?;
     Ok(ColumnDrift {
         column: name.to_string(),
         kind,

@@ -206,7 +206,9 @@ def report(
 
     ``method`` is one statistic for all columns (``"ks"``, ``"wasserstein"``,
     ``"psi"``, ``"kl_div"``, ``"jensenshannon"``, ``"chisquare"``, ``"z"``,
-    ``"hellinger"``, ``"g_test"``, ``"TVD"``) or ``{column: method}``;
+    ``"hellinger"``, ``"g_test"``, ``"TVD"``, ``"ed"``, ``"mannw"``,
+    ``"t_test"``, ``"anderson"``, ``"cramer_von_mises"``, ``"es"``,
+    ``"fisher_exact"``, ``"empirical_mmd"``) or ``{column: method}``;
     ``threshold`` likewise. ``column_types`` forces ``"numerical"`` /
     ``"categorical"``. ``seed`` makes permutation tests reproducible.
     """

@@ -1,20 +1,29 @@
 //! Per-column drift statistics, one file per family, with Evidently 0.7's
 //! names, default thresholds and drift directions.
 
+pub(crate) mod anderson;
 pub(crate) mod binning;
 pub(crate) mod categorical;
 pub mod counts;
+pub(crate) mod cramer_von_mises;
 pub(crate) mod divergence;
 pub(crate) mod energy;
+pub(crate) mod epps_singleton;
+pub(crate) mod fisher_exact;
 pub(crate) mod hellinger;
+pub(crate) mod hypergeom;
 pub(crate) mod kolmogorov;
 pub(crate) mod ks;
 pub(crate) mod merge;
+pub(crate) mod mmd;
 pub(crate) mod permutation;
 pub(crate) mod rank;
 pub(crate) mod special;
+pub(crate) mod sym_eigen;
 pub(crate) mod ttest;
 pub(crate) mod wasserstein;
+
+pub use mmd::{MAX_VALUES as EMPIRICAL_MMD_MAX_VALUES, empirical_mmd_statistic};
 
 use std::fmt;
 use std::str::FromStr;
@@ -68,6 +77,21 @@ pub enum Method {
     /// Student's t-test p-value (`"t_test"`).
     #[serde(rename = "t_test")]
     TTest,
+    /// k-sample Anderson–Darling p-value, capped to `[0.001, 0.25]` (`"anderson"`).
+    #[serde(rename = "anderson")]
+    Anderson,
+    /// Two-sample Cramér–von Mises p-value (`"cramer_von_mises"`).
+    #[serde(rename = "cramer_von_mises")]
+    CramerVonMises,
+    /// Epps–Singleton p-value (`"es"`).
+    #[serde(rename = "es")]
+    Es,
+    /// Fisher's exact test p-value for binary categories (`"fisher_exact"`).
+    #[serde(rename = "fisher_exact")]
+    FisherExact,
+    /// Empirical MMD permutation p-value (`"empirical_mmd"`), seeded.
+    #[serde(rename = "empirical_mmd")]
+    EmpiricalMmd,
 }
 
 /// How a score is compared with its threshold.
@@ -85,7 +109,7 @@ pub enum Direction {
 
 impl Method {
     /// Every implemented method.
-    pub const ALL: [Method; 13] = [
+    pub const ALL: [Method; 18] = [
         Method::Ks,
         Method::Wasserstein,
         Method::Psi,
@@ -99,6 +123,11 @@ impl Method {
         Method::Ed,
         Method::MannW,
         Method::TTest,
+        Method::Anderson,
+        Method::CramerVonMises,
+        Method::Es,
+        Method::FisherExact,
+        Method::EmpiricalMmd,
     ];
 
     /// Evidently's name of the method.
@@ -117,13 +146,23 @@ impl Method {
             Method::Ed => "ed",
             Method::MannW => "mannw",
             Method::TTest => "t_test",
+            Method::Anderson => "anderson",
+            Method::CramerVonMises => "cramer_von_mises",
+            Method::Es => "es",
+            Method::FisherExact => "fisher_exact",
+            Method::EmpiricalMmd => "empirical_mmd",
         }
     }
 
     /// Evidently's default threshold.
     pub fn default_threshold(self) -> f64 {
         match self {
-            Method::Ks | Method::ChiSquare | Method::Z | Method::MannW | Method::TTest => 0.05,
+            Method::Ks
+            | Method::ChiSquare
+            | Method::Z
+            | Method::MannW
+            | Method::TTest
+            | Method::Es => 0.05,
             _ => 0.1,
         }
     }
@@ -131,13 +170,17 @@ impl Method {
     /// How the score is compared with the threshold.
     pub fn direction(self) -> Direction {
         match self {
-            Method::Ks => Direction::PValueAtMost,
+            Method::Ks | Method::CramerVonMises => Direction::PValueAtMost,
             Method::ChiSquare
             | Method::Z
             | Method::GTest
             | Method::Tvd
             | Method::MannW
-            | Method::TTest => Direction::PValueBelow,
+            | Method::TTest
+            | Method::Anderson
+            | Method::Es
+            | Method::FisherExact
+            | Method::EmpiricalMmd => Direction::PValueBelow,
             Method::Ed => Direction::DistanceAbove,
             Method::Wasserstein
             | Method::Psi
@@ -150,10 +193,16 @@ impl Method {
     /// Whether the method accepts a column of this kind.
     pub fn accepts(self, kind: ColumnKind) -> bool {
         match self {
-            Method::Ks | Method::Wasserstein | Method::Ed | Method::MannW | Method::TTest => {
-                kind == ColumnKind::Numerical
-            }
-            Method::ChiSquare | Method::Z | Method::GTest | Method::Tvd => {
+            Method::Ks
+            | Method::Wasserstein
+            | Method::Ed
+            | Method::MannW
+            | Method::TTest
+            | Method::Anderson
+            | Method::CramerVonMises
+            | Method::Es
+            | Method::EmpiricalMmd => kind == ColumnKind::Numerical,
+            Method::ChiSquare | Method::Z | Method::GTest | Method::Tvd | Method::FisherExact => {
                 kind == ColumnKind::Categorical
             }
             Method::Psi | Method::KlDiv | Method::JensenShannon | Method::Hellinger => true,
@@ -211,9 +260,14 @@ pub(crate) enum Pair<'a> {
 /// Numerical-only methods on a categorical pair give NaN (callers check
 /// [`Method::accepts`] first); count-based methods on a numerical pair count
 /// its distinct values, as Evidently's default choice does for columns with
-/// few distinct values.
-pub(crate) fn compute(method: Method, pair: &Pair<'_>, seed: u64) -> f64 {
-    match method {
+/// few distinct values. NaN means "undefined" (no score, never drift); `Err`
+/// says why the column cannot be tested with this method at all.
+pub(crate) fn compute(
+    method: Method,
+    pair: &Pair<'_>,
+    seed: u64,
+) -> std::result::Result<f64, String> {
+    Ok(match method {
         Method::Psi | Method::KlDiv | Method::JensenShannon => {
             let (r, c) = binning::binned_shares(pair, method != Method::JensenShannon);
             match method {
@@ -222,7 +276,7 @@ pub(crate) fn compute(method: Method, pair: &Pair<'_>, seed: u64) -> f64 {
                 _ => divergence::jensenshannon(&r, &c),
             }
         }
-        Method::ChiSquare | Method::Z | Method::GTest | Method::Tvd => {
+        Method::ChiSquare | Method::Z | Method::GTest | Method::Tvd | Method::FisherExact => {
             let owned;
             let counts = match pair {
                 Pair::Categorical(c) => *c,
@@ -239,6 +293,7 @@ pub(crate) fn compute(method: Method, pair: &Pair<'_>, seed: u64) -> f64 {
                 Method::ChiSquare => categorical::chisquare(counts),
                 Method::Z => categorical::z_test(counts, 0),
                 Method::GTest => categorical::g_test(counts),
+                Method::FisherExact => fisher_exact::p_value(counts)?,
                 _ => permutation::tvd_p_value(counts, seed, 1000),
             }
         }
@@ -250,22 +305,45 @@ pub(crate) fn compute(method: Method, pair: &Pair<'_>, seed: u64) -> f64 {
                 integer,
             } => hellinger::numerical(a, b, merge::steps(a, b).count(), *integer),
         },
-        Method::Ks | Method::Wasserstein | Method::Ed | Method::MannW | Method::TTest => {
+        Method::Ks
+        | Method::Wasserstein
+        | Method::Ed
+        | Method::MannW
+        | Method::TTest
+        | Method::Anderson
+        | Method::CramerVonMises
+        | Method::Es
+        | Method::EmpiricalMmd => {
             let Pair::Numerical {
                 reference: a,
                 current: b,
                 ..
             } = pair
             else {
-                return f64::NAN;
+                return Ok(f64::NAN);
             };
             match method {
                 Method::Ks => ks::p_value(a, b),
                 Method::Wasserstein => wasserstein::normed(a, b),
                 Method::Ed => energy::energy_distance(a, b),
                 Method::MannW => rank::mann_whitney_less(a, b),
+                Method::Anderson => anderson::p_value(a, b),
+                Method::CramerVonMises => cramer_von_mises::p_value(a, b),
+                Method::Es => epps_singleton::p_value(a, b),
+                Method::EmpiricalMmd => {
+                    let total = a.len() + b.len();
+                    if total > mmd::MAX_VALUES {
+                        return Err(format!(
+                            "empirical_mmd compares every pair of values; at most {} values \
+                             (reference + current) are accepted, got {total} — sample the \
+                             column or use another method",
+                            mmd::MAX_VALUES
+                        ));
+                    }
+                    mmd::p_value(a, b, seed)
+                }
                 _ => ttest::t_test(a, b),
             }
         }
-    }
+    })
 }
