@@ -5,7 +5,8 @@ and one 10-segment track. Optionally (--audio FILE) the end-to-end file -> genre
 pipeline: `genre predict` vs librosa + onnxruntime and librosa + Keras.
 
     cargo build --release -p genre-benches --bin bench_inference -p genre-cli
-    # the shared target dir's `genre` may come from another branch: GENRE_BIN=path overrides
+    # the shared target dir's binaries may come from another branch:
+    # GENRE_BIN=path / GENRE_BENCH_BIN=path override `genre` / `bench_inference`
     /work/venvs/ml/bin/python benches/compare_inference.py [--audio clip.mp3]
 
 Needs onnxruntime, numpy, tensorflow-cpu/keras (see tests/scripts/requirements-model.txt)
@@ -84,7 +85,8 @@ def genre_times(audio=None):
     env = dict(os.environ)
     if audio:
         env["GENRE_BENCH_AUDIO"] = str(audio)
-    out = subprocess.run([str(TARGET / "bench_inference"), str(MODEL), "300"], env=env,
+    bench = os.environ.get("GENRE_BENCH_BIN", str(TARGET / "bench_inference"))
+    out = subprocess.run([bench, str(MODEL), "300"], env=env,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 

@@ -2,7 +2,7 @@
 //! batch, for the three input layouts genre understands.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tract_onnx::pb::{self, tensor_shape_proto::dimension, type_proto};
 use tract_onnx::prelude::*;
@@ -101,8 +101,12 @@ pub(crate) struct OnnxModel {
     n_mfcc: usize,
     classes: usize,
     output: OutputKind,
-    /// Symbolic batch `N`; `None` if the graph only plans with a fixed batch.
-    batched: Option<Plan>,
+    /// The rewritten graph, kept to plan the symbolic batch on first use.
+    proto: pb::ModelProto,
+    /// Symbolic batch `N`, planned on first use (per-segment runs through
+    /// `single` are faster for the seed CNN, so most callers never need it);
+    /// `None` if the graph only plans with a fixed batch.
+    batched: OnceLock<Option<Plan>>,
     /// Batch of exactly one segment.
     single: Plan,
 }
@@ -114,7 +118,7 @@ impl fmt::Debug for OnnxModel {
             .field("layout", &self.layout)
             .field("classes", &self.classes)
             .field("output", &self.output)
-            .field("symbolic_batch", &self.batched.is_some())
+            .field("symbolic_batch", &self.batched.get().map(Option::is_some))
             .finish()
     }
 }
@@ -143,28 +147,9 @@ impl OnnxModel {
         let (frames, n_mfcc) = (features.frames(), features.n_mfcc);
         let layout = input_layout(&name, graph, frames, n_mfcc)?;
 
-        let framework = tract_onnx::onnx();
-        let parse = || -> Result<InferenceModel> {
-            let model =
-                framework
-                    .model_for_proto_model(&onnx.proto)
-                    .map_err(|e| Error::ModelGraph {
-                        model: name.clone(),
-                        reason: format!("{e:#}"),
-                    })?;
-            check_implemented(&name, &model)?;
-            Ok(model)
-        };
-        let single = typed(&name, parse()?, layout.shape(1.into(), frames, n_mfcc))?;
+        let model = parse(&name, &onnx.proto)?;
+        let single = typed(&name, model, layout.shape(1.into(), frames, n_mfcc))?;
         let classes = output_classes(&name, &single.0, false)?;
-        let batched = {
-            let model = parse()?;
-            let n = model.symbols.sym("N");
-            typed(&name, model, layout.shape(n.into(), frames, n_mfcc))
-                .ok()
-                .filter(|(m, _)| output_classes(&name, m, true).ok() == Some(classes))
-                .map(|(_, plan)| plan)
-        };
         Ok(OnnxModel {
             name,
             layout,
@@ -172,9 +157,25 @@ impl OnnxModel {
             n_mfcc,
             classes,
             output,
-            batched,
+            proto: onnx.proto,
+            batched: OnceLock::new(),
             single: single.1,
         })
+    }
+
+    /// The symbolic-batch plan, planned on first use.
+    fn batched(&self) -> Option<&Plan> {
+        self.batched
+            .get_or_init(|| {
+                let model = parse(&self.name, &self.proto).ok()?;
+                let n = model.symbols.sym("N");
+                let shape = self.layout.shape(n.into(), self.frames, self.n_mfcc);
+                typed(&self.name, model, shape)
+                    .ok()
+                    .filter(|(m, _)| output_classes(&self.name, m, true).ok() == Some(self.classes))
+                    .map(|(_, plan)| plan)
+            })
+            .as_ref()
     }
 
     /// Input layout.
@@ -199,7 +200,7 @@ impl OnnxModel {
 
     /// Whether one plan serves every batch size.
     pub(crate) fn has_symbolic_batch(&self) -> bool {
-        self.batched.is_some()
+        self.batched().is_some()
     }
 
     /// Runs `n` segments (`data.len() == n × frames × n_mfcc`) as one batch
@@ -208,7 +209,7 @@ impl OnnxModel {
     pub(crate) fn run_batch(&self, data: &[f32], out: &mut [f32]) -> Result<()> {
         let seg = self.frames * self.n_mfcc;
         let n = data.len() / seg.max(1);
-        match &self.batched {
+        match self.batched() {
             Some(plan) if n > 1 => self.run_plan(plan, n, data, out),
             _ => self.run_each(data, out),
         }
@@ -254,6 +255,18 @@ impl OnnxModel {
         out.copy_from_slice(view);
         Ok(())
     }
+}
+
+/// Parses the (rewritten) ONNX graph into tract, failing on unsupported ops.
+fn parse(name: &str, proto: &pb::ModelProto) -> Result<InferenceModel> {
+    let model = tract_onnx::onnx()
+        .model_for_proto_model(proto)
+        .map_err(|e| Error::ModelGraph {
+            model: name.to_owned(),
+            reason: format!("{e:#}"),
+        })?;
+    check_implemented(name, &model)?;
+    Ok(model)
 }
 
 /// Types, optimises and plans `model` with the given input shape.
