@@ -6,7 +6,8 @@
 
 Prints a table: librosa single-threaded (BLAS/OpenMP pinned to 1 thread)
 against genre (the release `features_time` binary, single-threaded except the
-multi-file row, which uses rayon over all cores), with ratios, and genre's
+rows saying rayon, which use all cores: over the 10 segments of one track, or
+over files), with ratios, and genre's
 ratio to the ~2 ms physical limit for 1,300 frames (see
 shared/design/performance.md). Medians and minima over --repeats calls.
 """
@@ -94,6 +95,8 @@ def main():
         lib = timeit(lambda: seed_segments(y), args.repeats)
         gen = genre_time(args.binary, "segments", one, args.repeats * 5)
         rows.append(("10 x 3 s segments (seed loop), 1 thread", lib, gen))
+        gen = genre_time(args.binary, "segments-par", one, args.repeats * 5)
+        rows.append((f"10 x 3 s segments (genre: rayon, {gen[2]} threads)", lib, gen))
         reps = max(3, args.repeats // 10)
         lib = timeit(lambda: [seed_segments(f) for f in files], reps)
         gen = genre_time(args.binary, "batch", many, reps * 3)

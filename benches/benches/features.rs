@@ -31,6 +31,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("segments_10x3s", |b| {
         b.iter(|| seg.extract_with(black_box(&y), &mut scratch).unwrap())
     });
+    c.bench_function("segments_10x3s_rayon", |b| {
+        b.iter(|| seg.extract_parallel(black_box(&y)).unwrap())
+    });
     let files: Vec<Vec<f32>> = (0..16).map(|i| test_signal(30.0, i + 1)).collect();
     c.bench_function("segments_16_files_rayon", |b| {
         b.iter(|| seg.extract_batch(black_box(&files)))

@@ -2,8 +2,8 @@
 //!
 //! `features_time MODE INPUT.npy REPEATS` where MODE is `mfcc` (one
 //! `(13, frames)` MFCC of the whole signal), `segments` (the seed's 10 × 3 s
-//! segments) or `batch` (segments of every row of a 2-D input, rayon over
-//! rows). Prints one JSON line: per-call times in ms (min, median).
+//! segments, one thread), `segments-par` (the same, rayon over the segments)
+//! or `batch` (segments of every row of a 2-D input, rayon over rows). Prints one JSON line: per-call times in ms (min, median).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
@@ -15,7 +15,7 @@ fn main() {
     let (mode, path, repeats) = match &args[..] {
         [_, m, p, r] => (m.as_str(), p.as_str(), r.parse::<usize>().expect("REPEATS")),
         _ => {
-            eprintln!("usage: features_time mfcc|segments|batch INPUT.npy REPEATS");
+            eprintln!("usage: features_time mfcc|segments|segments-par|batch INPUT.npy REPEATS");
             std::process::exit(2);
         }
     };
@@ -50,6 +50,15 @@ fn main() {
             for _ in 0..repeats {
                 let t = Instant::now();
                 let s = ex.extract_with(rows[0], &mut scratch).unwrap();
+                times.push(t.elapsed().as_secs_f64() * 1e3);
+                assert_eq!(s.count(), 10);
+            }
+        }
+        "segments-par" => {
+            let ex = SegmentExtractor::new(SegmentConfig::default()).unwrap();
+            for _ in 0..repeats {
+                let t = Instant::now();
+                let s = ex.extract_parallel(rows[0]).unwrap();
                 times.push(t.elapsed().as_secs_f64() * 1e3);
                 assert_eq!(s.count(), 10);
             }

@@ -1,5 +1,6 @@
 //! `librosa.power_to_db` in float32.
 
+use super::simd::{self, Kernel};
 use crate::{Error, Result};
 
 /// Parameters of `librosa.power_to_db` with its defaults
@@ -51,28 +52,9 @@ impl DbConfig {
         Ok(())
     }
 
-    /// Converts one power to dB without the `top_db` clip; returns the
-    /// value, mirroring numpy's float32 `10 * log10(maximum(amin, S))`.
-    #[inline]
-    pub(crate) fn db(&self, power: f32, offset: f64, table: &LogTable) -> f32 {
-        let clamped = if power > self.amin { power } else { self.amin };
-        let l = log10(clamped, table) as f32;
-        let db = 10.0_f32 * l;
-        if offset == 0.0 {
-            db
-        } else {
-            (f64::from(db) - offset) as f32
-        }
-    }
-
     /// `10 * log10(max(amin, ref))`, subtracted from every value.
     pub(crate) fn offset(&self) -> f64 {
         10.0 * f64::from(self.amin).max(self.reference).log10()
-    }
-
-    /// The `top_db` floor for an array whose largest dB value is `max`.
-    pub(crate) fn floor(&self, max: f32) -> Option<f32> {
-        self.top_db.map(|t| max - t)
     }
 }
 
@@ -89,54 +71,99 @@ impl DbConfig {
 /// ```
 pub fn power_to_db(values: &mut [f32], config: &DbConfig) -> Result<()> {
     config.validate()?;
-    let offset = config.offset();
-    let table = log_table();
-    for v in values.iter_mut() {
-        *v = config.db(*v, offset, table);
-    }
-    let max = values
-        .iter()
-        .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-    if let Some(floor) = config.floor(max) {
-        for v in values.iter_mut() {
-            *v = v.max(floor);
-        }
-    }
+    simd::run(DbKernel {
+        values,
+        amin: config.amin,
+        offset: config.offset(),
+        top_db: config.top_db,
+    });
     Ok(())
 }
 
-/// `(1/c, -ln(1/c))` for the 128 mantissa intervals `c ≈ 1 + (i + ½)/128`,
-/// `1/c` rounded to 9 significant bits so `m · (1/c)` is exact in float64.
-pub(crate) type LogTable = [(f64, f64); 128];
-
-fn log_table() -> &'static LogTable {
-    static TABLE: std::sync::OnceLock<LogTable> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = [(0.0, 0.0); 128];
-        for (i, e) in t.iter_mut().enumerate() {
-            let c = 1.0 + (i as f64 + 0.5) / 128.0;
-            let inv = (512.0 / c).round() / 512.0;
-            *e = (inv, -inv.ln());
-        }
-        t
-    })
+/// [`power_to_db`] over one array, run under [`simd::run`].
+struct DbKernel<'a> {
+    values: &'a mut [f32],
+    amin: f32,
+    offset: f64,
+    top_db: Option<f32>,
 }
 
-/// `log10(x)` of a positive, finite, normal `f32`, in float64 to ~1e-15
-/// relative accuracy (libm's `log10` is an opaque call per value; this is a
-/// table lookup and a short polynomial). Callers clamp to `amin` first.
-#[inline]
-pub(crate) fn log10(x: f32, table: &LogTable) -> f64 {
-    let bits = x.to_bits();
-    let e = f64::from(((bits >> 23) & 0xff) as i32 - 127);
-    let m = f64::from(f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000)); // [1, 2)
-    let (inv, ln_c) = table[((bits >> 16) & 0x7f) as usize];
-    let r = m * inv - 1.0; // exact, |r| < 2^-7
-    let r2 = r * r;
-    let a = r + r2 * (-0.5 + r * (1.0 / 3.0));
-    let b = (r2 * r2) * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6.0 + r * (1.0 / 7.0)));
-    let ln = e * std::f64::consts::LN_2 + ln_c + (a + b);
-    ln * std::f64::consts::LOG10_E
+impl Kernel for DbKernel<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn call(self) {
+        let (amin, offset) = (self.amin, self.offset);
+        // numpy, in float32: 10 * log10(maximum(amin, S)), then minus the
+        // float64 reference offset (computed in float64, stored as float32).
+        if offset == 0.0 {
+            for v in self.values.iter_mut() {
+                *v = 10.0_f32 * log10(if *v > amin { *v } else { amin }) as f32;
+            }
+        } else {
+            for v in self.values.iter_mut() {
+                let db = 10.0_f32 * log10(if *v > amin { *v } else { amin }) as f32;
+                *v = (f64::from(db) - offset) as f32;
+            }
+        }
+        if let Some(top_db) = self.top_db {
+            let floor = max(self.values) - top_db;
+            for v in self.values.iter_mut() {
+                *v = if *v > floor { *v } else { floor };
+            }
+        }
+    }
+}
+
+/// The largest value (`-inf` for none), with independent lanes so it vectorises.
+#[inline(always)]
+fn max(values: &[f32]) -> f32 {
+    const LANES: usize = 8;
+    let mut lanes = [f32::NEG_INFINITY; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (m, &v) in lanes.iter_mut().zip(c) {
+            *m = if v > *m { v } else { *m };
+        }
+    }
+    lanes
+        .iter()
+        .chain(rest)
+        .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m })
+}
+
+/// `log10(x)` of a positive `f32` (normal, subnormal or `+inf`) in float64,
+/// accurate to a few float64 ulps, so `as f32` gives the correctly rounded
+/// float32 logarithm numpy returns. Branch-free (vectorises): exponent and
+/// mantissa from the bits, `ln m = 2 atanh(s)` with `s = (m-1)/(m+1)`,
+/// `|s| ≤ 0.1716`, as an odd series to `s²¹`.
+#[inline(always)]
+pub(crate) fn log10(x: f32) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let d = f64::from(x);
+    let bits = d.to_bits();
+    // The biased exponent as a float64 (exact, via the 2^52 trick).
+    let e = f64::from_bits(0x4330_0000_0000_0000 | (bits >> 52)) - TWO_52 - 1023.0;
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    let big = m > std::f64::consts::SQRT_2;
+    let m = if big { m * 0.5 } else { m };
+    let e = if big { e + 1.0 } else { e };
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let poly = 1.0
+        + z * (1.0 / 3.0
+            + z * (1.0 / 5.0
+                + z * (1.0 / 7.0
+                    + z * (1.0 / 9.0
+                        + z * (1.0 / 11.0
+                            + z * (1.0 / 13.0
+                                + z * (1.0 / 15.0
+                                    + z * (1.0 / 17.0 + z * (1.0 / 19.0 + z * (1.0 / 21.0))))))))));
+    let ln_m = 2.0 * s * poly;
+    let r = e * std::f64::consts::LOG10_2 + ln_m * std::f64::consts::LOG10_E;
+    if x == f32::INFINITY { f64::INFINITY } else { r }
 }
 
 #[cfg(test)]
@@ -147,11 +174,41 @@ mod tests {
         let mut x = 1.0e-10_f32;
         while x < 1.0e12 {
             let want = f64::from(x).log10();
-            let got = super::log10(x, super::log_table());
+            let got = super::log10(x);
             worst = worst.max(((got - want) / want.abs().max(1.0)).abs());
             assert_eq!(got as f32, want as f32, "{x}");
             x *= 1.000_37;
         }
         assert!(worst < 1e-14, "{worst}");
+        // Subnormals, the extremes and exact powers of ten.
+        for x in [
+            f32::from_bits(1),
+            1e-40,
+            f32::MIN_POSITIVE,
+            1.0,
+            10.0,
+            1e-10,
+            f32::MAX,
+        ] {
+            assert_eq!(super::log10(x) as f32, f64::from(x).log10() as f32, "{x}");
+        }
+        assert_eq!(super::log10(f32::INFINITY), f64::INFINITY);
+    }
+
+    #[test]
+    fn scalar_and_dispatched_agree() {
+        let mut x: Vec<f32> = (0..10_000)
+            .map(|i| ((i * 7_919 % 10_007) as f32 * 1e-3).powi(6) * 1e-9)
+            .collect();
+        let mut y = x.clone();
+        let kernel = |v| super::DbKernel {
+            values: v,
+            amin: 1e-10,
+            offset: 3.0,
+            top_db: Some(80.0),
+        };
+        super::simd::run(kernel(&mut x));
+        super::simd::scalar(|| super::simd::run(kernel(&mut y)));
+        assert!(x.iter().zip(&y).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }

@@ -1,7 +1,7 @@
 //! Orthonormal DCT-II (`scipy.fft.dct(x, type=2, norm="ortho")`), keeping
 //! the first `n_out` coefficients, as a precomputed float64 matrix.
 
-/// SIMD-friendly lane width of the basis rows.
+/// Lane width the basis rows are padded to.
 const LANES: usize = 4;
 
 /// A truncated orthonormal DCT-II of length `n_in`, first `n_out` outputs.
@@ -12,9 +12,18 @@ const LANES: usize = 4;
 pub struct Dct {
     n_in: usize,
     n_out: usize,
-    /// `n_in / 2` (+1 when odd) rows of `n_out.div_ceil(LANES)` lane groups:
-    /// the transposed basis over the first half, zero-padded.
-    basis: Vec<[f64; LANES]>,
+    /// `ceil(n_in / 2)` rounded up to a multiple of [`LANES`].
+    half: usize,
+    /// `n_out` rows of `half` values: basis row `k` over the first half of
+    /// the input, zero-padded.
+    basis: Vec<f64>,
+}
+
+/// Per-call working memory of [`Dct::apply`]: folded sums and differences.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DctScratch {
+    sum: Vec<f64>,
+    diff: Vec<f64>,
 }
 
 impl Dct {
@@ -29,23 +38,25 @@ impl Dct {
     /// ```
     pub fn new(n_in: usize, n_out: usize) -> Self {
         let n = n_in as f64;
-        let groups = n_out.div_ceil(LANES);
-        let half = n_in.div_ceil(2);
-        let mut basis = vec![[0.0; LANES]; half * groups];
-        for i in 0..half {
-            for k in 0..n_out {
-                let scale = if k == 0 {
-                    (1.0 / n).sqrt()
-                } else {
-                    (2.0 / n).sqrt()
-                };
+        let half = n_in.div_ceil(2).next_multiple_of(LANES);
+        let mut basis = vec![0.0; half * n_out];
+        for (k, row) in basis.chunks_exact_mut(half.max(1)).enumerate() {
+            let scale = if k == 0 {
+                (1.0 / n).sqrt()
+            } else {
+                (2.0 / n).sqrt()
+            };
+            for (i, b) in row.iter_mut().take(n_in.div_ceil(2)).enumerate() {
                 let arg = std::f64::consts::PI * k as f64 * (2 * i + 1) as f64 / (2.0 * n);
-                if let Some(g) = basis.get_mut(i * groups + k / LANES) {
-                    g[k % LANES] = scale * arg.cos();
-                }
+                *b = scale * arg.cos();
             }
         }
-        Self { n_in, n_out, basis }
+        Self {
+            n_in,
+            n_out,
+            half,
+            basis,
+        }
     }
 
     /// Number of outputs kept.
@@ -53,39 +64,74 @@ impl Dct {
         self.n_out
     }
 
+    /// Working memory for [`Self::apply_with`].
+    pub(crate) fn scratch(&self) -> DctScratch {
+        DctScratch {
+            sum: vec![0.0; self.half],
+            diff: vec![0.0; self.half],
+        }
+    }
+
     /// `out[k] = Σ_i basis[k, i] · input[i]`, accumulated in float64 and
     /// rounded once to float32. `input` has `n_in` values, `out` `n_out`.
     pub fn apply(&self, input: &[f32], out: &mut [f32]) {
-        let groups = self.n_out.div_ceil(LANES);
+        self.apply_with(input, out, &mut self.scratch());
+    }
+
+    /// [`Self::apply`] with caller-provided working memory.
+    #[inline(always)]
+    pub(crate) fn apply_with(&self, input: &[f32], out: &mut [f32], scratch: &mut DctScratch) {
         let n = self.n_in.min(input.len());
-        // Even lanes take the folded sum, odd lanes the folded difference.
-        let mut acc = [[0.0_f64; LANES]; 64];
-        for (chunk, out) in out.chunks_mut(64 * LANES).enumerate() {
-            let g0 = chunk * 64;
-            let ng = out.len().div_ceil(LANES);
-            let acc = &mut acc[..ng];
-            acc.fill([0.0; LANES]);
-            for (i, row) in self.basis.chunks_exact(groups.max(1)).enumerate() {
-                let a = input.get(i).copied().map_or(0.0, f64::from);
-                let j = n.saturating_sub(1 + i);
-                // The middle value of an odd length is not folded.
-                let b = if j > i {
-                    input.get(j).copied().map_or(0.0, f64::from)
-                } else {
-                    0.0
-                };
-                let fold = [a + b, a - b, a + b, a - b];
-                for (acc, basis) in acc.iter_mut().zip(row.iter().skip(g0)) {
-                    for l in 0..LANES {
-                        acc[l] += basis[l] * fold[l];
-                    }
-                }
-            }
-            for (o, &a) in out.iter_mut().zip(acc.iter().flatten()) {
-                *o = a as f32;
-            }
+        let (sum, diff) = (&mut scratch.sum, &mut scratch.diff);
+        sum.resize(self.half, 0.0);
+        diff.resize(self.half, 0.0);
+        // Fold: x[i] ± x[n-1-i] for i < n/2; the middle value of an odd
+        // length stands alone (the odd basis rows are zero there).
+        let input = input.get(..n).unwrap_or_default();
+        let (front, back) = input.split_at(n / 2);
+        for (((s, d), &a), &b) in sum
+            .iter_mut()
+            .zip(diff.iter_mut())
+            .zip(front)
+            .zip(back.iter().rev())
+        {
+            let (a, b) = (f64::from(a), f64::from(b));
+            *s = a + b;
+            *d = a - b;
+        }
+        if n % 2 == 1
+            && let (Some(s), Some(d), Some(&m)) =
+                (sum.get_mut(n / 2), diff.get_mut(n / 2), input.get(n / 2))
+        {
+            *s = f64::from(m);
+            *d = f64::from(m);
+        }
+        let used = n.div_ceil(2);
+        for v in [&mut *sum, &mut *diff] {
+            v.iter_mut().skip(used).for_each(|x| *x = 0.0);
+        }
+        for (k, (o, row)) in out
+            .iter_mut()
+            .zip(self.basis.chunks_exact(self.half.max(1)))
+            .enumerate()
+        {
+            let x = if k % 2 == 0 { &*sum } else { &*diff };
+            *o = dot(row, x) as f32;
         }
     }
+}
+
+/// `Σ a[i]·b[i]` in float64 with [`LANES`] partial sums (lengths are
+/// multiples of [`LANES`]).
+#[inline(always)]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0_f64; LANES];
+    for (a4, b4) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
+        for ((s, &x), &y) in acc.iter_mut().zip(a4).zip(b4) {
+            *s += x * y;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 #[cfg(test)]

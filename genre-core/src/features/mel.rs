@@ -175,11 +175,17 @@ pub struct MelFilterbank {
     n_bins: usize,
     /// First FFT bin of band `m`.
     starts: Vec<usize>,
-    /// Band `m`'s weights are `weights[offsets[m]..offsets[m + 1]]`.
+    /// Number of bins in band `m`'s span.
+    lens: Vec<usize>,
+    /// Band `m`'s weights are `weights[offsets[m]..offsets[m + 1]]`: its
+    /// span, then zeros up to a multiple of [`LANES`].
     offsets: Vec<usize>,
     /// float32 weights (as librosa stores them), widened to float64 once.
     weights: Vec<f64>,
 }
+
+/// Weights per band are padded to a multiple of this many values.
+const LANES: usize = 4;
 
 type Cache = Mutex<Vec<([u64; 7], Arc<MelFilterbank>)>>;
 
@@ -198,6 +204,7 @@ impl MelFilterbank {
         );
         let mel_f: Vec<f64> = mels.iter().map(|&m| mel_to_hz(m, config.htk)).collect();
         let mut starts = Vec::with_capacity(config.n_mels);
+        let mut lens = Vec::with_capacity(config.n_mels);
         let mut offsets = Vec::with_capacity(config.n_mels + 1);
         let mut weights = Vec::new();
         offsets.push(0);
@@ -230,6 +237,11 @@ impl MelFilterbank {
                 let w = band.iter().find(|b| b.0 == k).map_or(0.0, |b| b.1);
                 weights.push(f64::from(w));
             }
+            lens.push(end - start);
+            weights.resize(
+                weights.len() + (end - start).next_multiple_of(LANES) - (end - start),
+                0.0,
+            );
             offsets.push(weights.len());
             debug_assert_eq!(starts.len(), i + 1);
         }
@@ -237,6 +249,7 @@ impl MelFilterbank {
             n_mels: config.n_mels,
             n_bins,
             starts,
+            lens,
             offsets,
             weights,
         })
@@ -268,9 +281,9 @@ impl MelFilterbank {
         (self.n_mels, self.n_bins)
     }
 
-    /// Number of stored (non-zero span) weights.
+    /// Number of stored weights (the non-zero span of every band).
     pub fn nnz(&self) -> usize {
-        self.weights.len()
+        self.lens.iter().sum()
     }
 
     /// The dense matrix, as `librosa.filters.mel` returns it.
@@ -288,7 +301,17 @@ impl MelFilterbank {
         m
     }
 
+    /// Band `m`: its first bin and its weights (without the lane padding).
     fn band(&self, m: usize) -> (usize, &[f64]) {
+        let (start, w) = self.padded_band(m);
+        let len = self.lens.get(m).copied().unwrap_or(0).min(w.len());
+        (start, w.get(..len).unwrap_or_default())
+    }
+
+    /// Band `m`: its first bin and its weights padded with zeros to a
+    /// multiple of [`LANES`].
+    #[inline(always)]
+    fn padded_band(&self, m: usize) -> (usize, &[f64]) {
         let start = self.starts.get(m).copied().unwrap_or(0);
         let lo = self.offsets.get(m).copied().unwrap_or(0);
         let hi = self.offsets.get(m + 1).copied().unwrap_or(lo);
@@ -297,32 +320,46 @@ impl MelFilterbank {
 
     /// Projects one power spectrum (`1 + n_fft/2` values) onto the mel
     /// bands: `out[m] = Σ_k w[m, k] · power[k]`, accumulated in float64.
+    ///
+    /// ```
+    /// use genre_core::features::{MelConfig, MelFilterbank};
+    /// let bank = MelFilterbank::new(MelConfig::default())?;
+    /// let mut mel = vec![0.0_f32; 128];
+    /// bank.apply(&vec![1.0; 1025], &mut mel);
+    /// assert!(mel.iter().all(|&m| m > 0.0));
+    /// # Ok::<(), genre_core::Error>(())
+    /// ```
     pub fn apply(&self, power: &[f64], out: &mut [f32]) {
+        if power.len() >= self.n_bins + LANES {
+            self.apply_padded(power, out);
+            return;
+        }
+        let mut padded = power.to_vec();
+        padded.resize(self.n_bins + LANES, 0.0);
+        self.apply_padded(&padded, out);
+    }
+
+    /// [`Self::apply`] for `power` followed by at least [`LANES`] zeros
+    /// (bins past `1 + n_fft/2` must be zero).
+    #[inline(always)]
+    pub(crate) fn apply_padded(&self, power: &[f64], out: &mut [f32]) {
         for (m, o) in out.iter_mut().enumerate().take(self.n_mels) {
-            let (start, w) = self.band(m);
+            let (start, w) = self.padded_band(m);
             let p = power.get(start..start + w.len()).unwrap_or_default();
-            *o = dot4(w, p) as f32;
+            *o = dot(w, p) as f32;
         }
     }
 }
 
-/// `Σ w[i]·p[i]` in float64 with four independent partial sums (so the
-/// loop is not bound by the latency of one dependent add chain).
-#[inline]
-fn dot4(w: &[f64], p: &[f64]) -> f64 {
-    let mut acc = [0.0_f64; 4];
-    let mut wc = w.chunks_exact(4);
-    let mut pc = p.chunks_exact(4);
-    for (w4, p4) in (&mut wc).zip(&mut pc) {
+/// `Σ w[i]·p[i]` in float64 over whole lanes, with [`LANES`] independent
+/// partial sums (vectorised; not bound by one dependent add chain).
+#[inline(always)]
+fn dot(w: &[f64], p: &[f64]) -> f64 {
+    let mut acc = [0.0_f64; LANES];
+    for (w4, p4) in w.chunks_exact(LANES).zip(p.chunks_exact(LANES)) {
         for ((a, &w), &p) in acc.iter_mut().zip(w4).zip(p4) {
             *a += w * p;
         }
     }
-    let tail: f64 = wc
-        .remainder()
-        .iter()
-        .zip(pc.remainder())
-        .map(|(&w, &p)| w * p)
-        .sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }

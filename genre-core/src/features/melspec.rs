@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use super::Matrix;
 use super::db::DbConfig;
+use super::dct::DctScratch;
 use super::mel::{MelConfig, MelFilterbank, MelNorm};
-use super::stft::{Stft, StftConfig, StftScratch};
+use super::simd;
+use super::stft::{FrameSink, FramesKernel, Stft, StftConfig, StftScratch};
 use crate::Result;
 
 /// Parameters of `librosa.feature.melspectrogram(y, sr=22050, n_fft=2048,
@@ -107,8 +109,10 @@ pub struct FeatureScratch {
     pub(crate) stft: StftScratch,
     /// Frame-major `(frames, n_mels)` mel values.
     pub(crate) mel: Vec<f32>,
-    /// One frame of DCT output.
+    /// Frame-major DCT output.
     pub(crate) coeffs: Vec<f32>,
+    /// DCT working memory.
+    pub(crate) dct: DctScratch,
 }
 
 impl MelSpectrogram {
@@ -136,6 +140,7 @@ impl MelSpectrogram {
             stft: self.stft.scratch(),
             mel: Vec::new(),
             coeffs: Vec::new(),
+            dct: DctScratch::default(),
         }
     }
 
@@ -183,14 +188,17 @@ impl MelSpectrogram {
         let n_mels = self.config.n_mels;
         let frames = self.n_frames(signal.len())?;
         scratch.mel.resize(frames * n_mels, 0.0);
-        let mel = &mut scratch.mel;
-        let bank = &self.bank;
-        self.stft
-            .for_each_frame(signal, &mut scratch.stft, |t, power| {
-                if let Some(out) = mel.get_mut(t * n_mels..(t + 1) * n_mels) {
-                    bank.apply(power, out);
-                }
-            })
+        let mut sink = MelSink {
+            bank: &self.bank,
+            n_mels,
+            mel: &mut scratch.mel,
+        };
+        simd::run(FramesKernel {
+            stft: &self.stft,
+            signal,
+            scratch: &mut scratch.stft,
+            sink: &mut sink,
+        })
     }
 
     /// As [`Self::frames_into`], then `power_to_db` over the whole array.
@@ -204,5 +212,22 @@ impl MelSpectrogram {
         let frames = self.frames_into(signal, scratch)?;
         super::db::power_to_db(&mut scratch.mel, db)?;
         Ok(frames)
+    }
+}
+
+/// Projects each frame's power onto the mel bands, frame-major.
+struct MelSink<'a> {
+    bank: &'a MelFilterbank,
+    n_mels: usize,
+    mel: &'a mut [f32],
+}
+
+impl FrameSink for MelSink<'_> {
+    #[inline(always)]
+    fn frame(&mut self, t: usize, power: &[f64]) {
+        let n = self.n_mels;
+        if let Some(out) = self.mel.get_mut(t * n..(t + 1) * n) {
+            self.bank.apply_padded(power, out);
+        }
     }
 }

@@ -2,9 +2,10 @@
 
 use super::Matrix;
 use super::db::DbConfig;
-use super::dct::Dct;
+use super::dct::{Dct, DctScratch};
 use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig};
 use super::signal::check_range;
+use super::simd::{self, Kernel};
 use crate::{Error, Result};
 
 /// Parameters of `librosa.feature.mfcc(y, sr=22050, n_mfcc=20, dct_type=2,
@@ -122,7 +123,9 @@ impl Mfcc {
 
     /// Fresh working memory for one thread.
     pub fn scratch(&self) -> FeatureScratch {
-        self.mel.scratch()
+        let mut scratch = self.mel.scratch();
+        scratch.dct = self.dct.scratch();
+        scratch
     }
 
     /// Number of frames for a signal of `n_samples`.
@@ -148,12 +151,20 @@ impl Mfcc {
         out: &mut Matrix,
     ) -> Result<()> {
         let frames = self.mel.db_frames_into(signal, &self.config.db, scratch)?;
-        out.resize(self.config.n_mfcc, frames);
-        self.dct_frames(scratch, frames, |k, t, v| {
-            if let Some(o) = out.as_mut_slice().get_mut(k * frames + t) {
-                *o = v;
+        let n_mfcc = self.config.n_mfcc;
+        let mut coeffs = std::mem::take(&mut scratch.coeffs);
+        coeffs.resize(frames * n_mfcc, 0.0);
+        self.dct_frames(scratch, frames, &mut coeffs);
+        out.resize(n_mfcc, frames);
+        let data = out.as_mut_slice();
+        for (t, frame) in coeffs.chunks_exact(n_mfcc).enumerate() {
+            for (k, &v) in frame.iter().enumerate() {
+                if let Some(o) = data.get_mut(k * frames + t) {
+                    *o = v;
+                }
             }
-        });
+        }
+        scratch.coeffs = coeffs;
         Ok(())
     }
 
@@ -174,31 +185,46 @@ impl Mfcc {
                 reason: format!("needs {} values, got {}", frames * n_mfcc, out.len()),
             });
         }
-        self.dct_frames(scratch, frames, |k, t, v| {
-            if let Some(o) = out.get_mut(t * n_mfcc + k) {
-                *o = v;
-            }
-        });
+        self.dct_frames(scratch, frames, out);
         Ok(frames)
     }
 
-    fn dct_frames(
-        &self,
-        scratch: &mut FeatureScratch,
-        frames: usize,
-        mut put: impl FnMut(usize, usize, f32),
-    ) {
-        let n_mels = self.config.mel.n_mels;
-        scratch.coeffs.resize(self.config.n_mfcc, 0.0);
-        for (t, frame) in scratch.mel.chunks_exact(n_mels).take(frames).enumerate() {
-            self.dct.apply(frame, &mut scratch.coeffs);
-            if let Some(l) = &self.lifter {
-                for (c, w) in scratch.coeffs.iter_mut().zip(l) {
+    /// DCT (and lifter) of every frame of `scratch.mel` into `out`,
+    /// frame-major `(frames, n_mfcc)`.
+    fn dct_frames(&self, scratch: &mut FeatureScratch, frames: usize, out: &mut [f32]) {
+        simd::run(DctKernel {
+            mfcc: self,
+            mel: &scratch.mel,
+            frames,
+            dct: &mut scratch.dct,
+            out,
+        });
+    }
+}
+
+/// The DCT of all frames, run under [`simd::run`].
+struct DctKernel<'a> {
+    mfcc: &'a Mfcc,
+    mel: &'a [f32],
+    frames: usize,
+    dct: &'a mut DctScratch,
+    out: &'a mut [f32],
+}
+
+impl Kernel for DctKernel<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn call(self) {
+        let n_mels = self.mfcc.config.mel.n_mels;
+        let n_mfcc = self.mfcc.config.n_mfcc;
+        let frames = self.mel.chunks_exact(n_mels).take(self.frames);
+        for (frame, coeffs) in frames.zip(self.out.chunks_exact_mut(n_mfcc)) {
+            self.mfcc.dct.apply_with(frame, coeffs, self.dct);
+            if let Some(l) = &self.mfcc.lifter {
+                for (c, w) in coeffs.iter_mut().zip(l) {
                     *c *= w;
                 }
-            }
-            for (k, &v) in scratch.coeffs.iter().enumerate() {
-                put(k, t, v);
             }
         }
     }

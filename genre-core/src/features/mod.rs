@@ -15,6 +15,7 @@ mod melspec;
 mod mfcc;
 mod segment;
 mod signal;
+mod simd;
 mod stft;
 mod window;
 

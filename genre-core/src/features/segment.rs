@@ -171,36 +171,73 @@ impl SegmentExtractor {
         &self.mfcc
     }
 
-    /// Segments of `signal` (at `config.sample_rate`).
+    /// Segments of `signal` (at `config.sample_rate`). With more than one
+    /// rayon thread the windows are computed in parallel; the values are
+    /// the same either way. [`Self::extract_with`] is the single-threaded
+    /// path.
     pub fn extract(&self, signal: &[f32]) -> Result<Segments> {
-        self.extract_with(signal, &mut self.mfcc.scratch())
+        if rayon::current_num_threads() > 1 {
+            self.extract_parallel(signal)
+        } else {
+            self.extract_with(signal, &mut self.mfcc.scratch())
+        }
     }
 
-    /// As [`Self::extract`], reusing `scratch`.
-    pub fn extract_with(&self, signal: &[f32], scratch: &mut FeatureScratch) -> Result<Segments> {
-        check_signal("segments", signal)?;
+    /// The windows to keep: `(window index, samples)`, in order.
+    fn windows<'a>(&self, signal: &'a [f32]) -> Vec<(usize, &'a [f32])> {
         let per = self.config.samples_per_segment();
         let frames = self.config.frames_per_segment();
-        let n_mfcc = self.config.n_mfcc;
-        let mut out = Segments {
+        (0..self.config.num_segments)
+            .filter_map(|d| {
+                let start = d.saturating_mul(per).min(signal.len());
+                let end = start.saturating_add(per).min(signal.len());
+                let window = signal.get(start..end)?;
+                let keep =
+                    !window.is_empty() && self.mfcc.n_frames(window.len()).ok() == Some(frames);
+                keep.then_some((d, window))
+            })
+            .collect()
+    }
+
+    fn empty_segments(&self, windows: &[(usize, &[f32])]) -> Segments {
+        let (frames, n_mfcc) = (self.config.frames_per_segment(), self.config.n_mfcc);
+        Segments {
             frames,
             n_mfcc,
-            windows: Vec::with_capacity(self.config.num_segments),
-            data: Vec::with_capacity(self.config.num_segments * frames * n_mfcc),
-        };
-        for d in 0..self.config.num_segments {
-            let start = (d * per).min(signal.len());
-            let end = (start + per).min(signal.len());
-            let window = &signal[start..end];
-            if window.is_empty() || self.mfcc.n_frames(window.len()).ok() != Some(frames) {
-                continue;
-            }
-            let at = out.data.len();
-            out.data.resize(at + frames * n_mfcc, 0.0);
-            self.mfcc
-                .compute_transposed_into(window, scratch, &mut out.data[at..])?;
-            out.windows.push(d);
+            windows: windows.iter().map(|w| w.0).collect(),
+            data: vec![0.0; windows.len() * frames * n_mfcc],
         }
+    }
+
+    /// As [`Self::extract`], on this thread only, reusing `scratch`.
+    pub fn extract_with(&self, signal: &[f32], scratch: &mut FeatureScratch) -> Result<Segments> {
+        check_signal("segments", signal)?;
+        let windows = self.windows(signal);
+        let mut out = self.empty_segments(&windows);
+        let size = (out.frames * out.n_mfcc).max(1);
+        for ((_, window), chunk) in windows.iter().zip(out.data.chunks_exact_mut(size)) {
+            self.mfcc.compute_transposed_into(window, scratch, chunk)?;
+        }
+        Ok(out)
+    }
+
+    /// As [`Self::extract`], one rayon task per window.
+    pub fn extract_parallel(&self, signal: &[f32]) -> Result<Segments> {
+        check_signal("segments", signal)?;
+        let windows = self.windows(signal);
+        let mut out = self.empty_segments(&windows);
+        let size = (out.frames * out.n_mfcc).max(1);
+        out.data
+            .par_chunks_exact_mut(size)
+            .zip(windows.par_iter())
+            .try_for_each_init(
+                || self.mfcc.scratch(),
+                |scratch, (chunk, (_, window))| {
+                    self.mfcc
+                        .compute_transposed_into(window, scratch, chunk)
+                        .map(|_| ())
+                },
+            )?;
         Ok(out)
     }
 

@@ -14,6 +14,7 @@ use rustfft::{Fft, FftPlanner};
 
 use super::Matrix;
 use super::signal::{check_range, check_signal};
+use super::simd::{self, Kernel};
 use super::window::{hann_periodic, pad_center};
 use crate::{Error, Result};
 
@@ -110,8 +111,18 @@ impl std::fmt::Debug for Stft {
 pub struct StftScratch {
     buffer: Vec<Complex<f64>>,
     fft_scratch: Vec<Complex<f64>>,
+    /// Power of the two frames; [`POWER_PAD`] zeros follow the `1 + n_fft/2` bins.
     power_a: Vec<f64>,
     power_b: Vec<f64>,
+}
+
+/// Zeros after the power bins, so the mel kernel can read whole lanes.
+pub(crate) const POWER_PAD: usize = 4;
+
+/// Receives the power spectrum of each frame from [`Stft::for_each_frame`].
+pub(crate) trait FrameSink {
+    /// `power` holds `1 + n_fft/2` values followed by [`POWER_PAD`] zeros.
+    fn frame(&mut self, t: usize, power: &[f64]);
 }
 
 impl Stft {
@@ -136,11 +147,12 @@ impl Stft {
     /// Fresh working memory for one thread.
     pub fn scratch(&self) -> StftScratch {
         let zero = Complex::new(0.0, 0.0);
+        let n = self.config.n_fft;
         StftScratch {
-            buffer: vec![zero; self.config.n_fft],
+            buffer: vec![zero; n],
             fft_scratch: vec![zero; self.fft.get_inplace_scratch_len()],
-            power_a: vec![0.0; self.config.n_bins()],
-            power_b: vec![0.0; self.config.n_bins()],
+            power_a: vec![0.0; self.config.n_bins() + POWER_PAD],
+            power_b: vec![0.0; self.config.n_bins() + POWER_PAD],
         }
     }
 
@@ -158,20 +170,27 @@ impl Stft {
         let frames = self.config.n_frames(signal.len())?;
         let mut out = Matrix::zeros(self.config.n_bins(), frames);
         let mut scratch = self.scratch();
-        let data = out.as_mut_slice();
-        self.for_each_frame(signal, &mut scratch, |t, power| {
-            for (b, &p) in power.iter().enumerate() {
-                if let Some(o) = data.get_mut(b * frames + t) {
-                    *o = p as f32;
-                }
-            }
+        let mut sink = PowerSink {
+            frames,
+            data: out.as_mut_slice(),
+        };
+        simd::run(FramesKernel {
+            stft: self,
+            signal,
+            scratch: &mut scratch,
+            sink: &mut sink,
         })?;
         Ok(out)
     }
 
     /// Windowed frame `t` (zero-padded at the edges) into the real
     /// (`IMAG == false`) or imaginary parts of `buffer`.
-    fn load_frame<const IMAG: bool>(&self, signal: &[f32], t: usize, buffer: &mut [Complex<f64>]) {
+    fn load_edge_frame<const IMAG: bool>(
+        &self,
+        signal: &[f32],
+        t: usize,
+        buffer: &mut [Complex<f64>],
+    ) {
         let n_fft = self.config.n_fft;
         let pad = if self.config.center { n_fft / 2 } else { 0 };
         let len = signal.len();
@@ -200,58 +219,141 @@ impl Stft {
         }
     }
 
-    /// Calls `f(frame_index, power)` for every frame in order, `power`
-    /// holding the `1 + n_fft/2` power values. Checks the signal;
-    /// allocation-free.
+    /// The `n_fft` samples of frame `t` when it lies wholly inside the signal.
+    #[inline(always)]
+    fn interior<'a>(&self, signal: &'a [f32], t: usize) -> Option<&'a [f32]> {
+        let pad = if self.config.center {
+            self.config.n_fft / 2
+        } else {
+            0
+        };
+        let start = (t * self.config.hop_length).checked_sub(pad)?;
+        signal.get(start..start + self.config.n_fft)
+    }
+
+    /// Frames `t` and `t + 1` (or zeros when `t + 1` is past the end) into
+    /// the real and imaginary parts of `buffer`.
+    #[inline(always)]
+    fn load_pair(&self, signal: &[f32], t: usize, frames: usize, buffer: &mut [Complex<f64>]) {
+        let window = &self.window;
+        let a = self.interior(signal, t);
+        let b = if t + 1 < frames {
+            self.interior(signal, t + 1)
+        } else {
+            None
+        };
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                for (((c, &w), &x), &y) in buffer.iter_mut().zip(window).zip(a).zip(b) {
+                    *c = Complex::new(w * f64::from(x), w * f64::from(y));
+                }
+            }
+            _ => {
+                self.load_edge_frame::<false>(signal, t, buffer);
+                if t + 1 < frames {
+                    self.load_edge_frame::<true>(signal, t + 1, buffer);
+                } else {
+                    buffer.iter_mut().for_each(|c| c.im = 0.0);
+                }
+            }
+        }
+    }
+
+    /// Calls `sink.frame(t, power)` for every frame in order. Checks the
+    /// signal; allocation-free. Runs inside a [`simd::run`] kernel.
+    #[inline(always)]
     pub(crate) fn for_each_frame(
         &self,
         signal: &[f32],
         scratch: &mut StftScratch,
-        mut f: impl FnMut(usize, &[f64]),
+        sink: &mut impl FrameSink,
     ) -> Result<usize> {
         check_signal("stft", signal)?;
         let frames = self.config.n_frames(signal.len())?;
-        let n = self.config.n_fft;
         let mut t = 0;
         while t < frames {
-            let pair = t + 1 < frames;
-            self.load_frame::<false>(signal, t, &mut scratch.buffer);
-            if pair {
-                self.load_frame::<true>(signal, t + 1, &mut scratch.buffer);
-            } else {
-                scratch.buffer.iter_mut().for_each(|c| c.im = 0.0);
-            }
+            self.load_pair(signal, t, frames, &mut scratch.buffer);
             self.fft
                 .process_with_scratch(&mut scratch.buffer, &mut scratch.fft_scratch);
-            // z = a + i b  =>  A[k] = (Z[k] + conj Z[n-k]) / 2,
-            //                   B[k] = (Z[k] - conj Z[n-k]) / 2i.
-            // librosa stores the STFT as complex64, then squares |D| in float32.
-            let buf = &scratch.buffer;
-            let (pa, pb) = (&mut scratch.power_a, &mut scratch.power_b);
-            let separate = |z: Complex<f64>, zn: Complex<f64>| {
-                let are = f64::from(((z.re + zn.re) * 0.5) as f32);
-                let aim = f64::from(((z.im - zn.im) * 0.5) as f32);
-                let bre = f64::from(((z.im + zn.im) * 0.5) as f32);
-                let bim = f64::from(((zn.re - z.re) * 0.5) as f32);
-                (are * are + aim * aim, bre * bre + bim * bim)
-            };
-            if let (Some(&z0), Some(a0), Some(b0)) = (buf.first(), pa.first_mut(), pb.first_mut()) {
-                (*a0, *b0) = separate(z0, z0);
-            }
-            // k = 1 ..= n/2 pairs with n-k = n-1 ..= n - n/2.
-            let upper = buf.get(1..).unwrap_or_default();
-            let lower = buf.get(n - n / 2..).unwrap_or_default();
-            let bins = upper.iter().zip(lower.iter().rev());
-            let outs = pa.iter_mut().skip(1).zip(pb.iter_mut().skip(1));
-            for ((&z, &zn), (a, b)) in bins.zip(outs) {
-                (*a, *b) = separate(z, zn);
-            }
-            f(t, &scratch.power_a);
-            if pair {
-                f(t + 1, &scratch.power_b);
+            separate(scratch);
+            sink.frame(t, &scratch.power_a);
+            if t + 1 < frames {
+                sink.frame(t + 1, &scratch.power_b);
             }
             t += 2;
         }
         Ok(frames)
+    }
+}
+
+/// Splits the FFT `Z` of `a + i b` into the power spectra of the two real
+/// frames: `A[k] = (Z[k] + conj Z[n-k]) / 2`, `B[k] = (Z[k] - conj Z[n-k]) / 2i`.
+/// librosa stores the STFT as complex64, so each part is rounded to float32
+/// before squaring.
+#[inline(always)]
+fn separate(scratch: &mut StftScratch) {
+    let StftScratch {
+        buffer,
+        power_a,
+        power_b,
+        ..
+    } = scratch;
+    let n = buffer.len();
+    let h = n / 2 + 1;
+    let round = |v: f64| f64::from(v as f32);
+    let pair = |z: Complex<f64>, zn: Complex<f64>| {
+        let are = round((z.re + zn.re) * 0.5);
+        let aim = round((z.im - zn.im) * 0.5);
+        let bre = round((z.im + zn.im) * 0.5);
+        let bim = round((zn.re - z.re) * 0.5);
+        (are * are + aim * aim, bre * bre + bim * bim)
+    };
+    if let (Some(&z0), Some(a0), Some(b0)) =
+        (buffer.first(), power_a.first_mut(), power_b.first_mut())
+    {
+        (*a0, *b0) = pair(z0, z0);
+    }
+    // Bins k = 1 ..= n/2 pair with bins n - k = n - 1 ..= n - n/2.
+    let upper = buffer.get(1..h).unwrap_or_default();
+    let lower = buffer.get(n + 1 - h..).unwrap_or_default();
+    let outs = power_a.iter_mut().skip(1).zip(power_b.iter_mut().skip(1));
+    for ((&z, &zn), (a, b)) in upper.iter().zip(lower.iter().rev()).zip(outs) {
+        (*a, *b) = pair(z, zn);
+    }
+}
+
+/// Runs [`Stft::for_each_frame`] under [`simd::run`].
+pub(crate) struct FramesKernel<'a, S> {
+    pub(crate) stft: &'a Stft,
+    pub(crate) signal: &'a [f32],
+    pub(crate) scratch: &'a mut StftScratch,
+    pub(crate) sink: &'a mut S,
+}
+
+impl<S: FrameSink> Kernel for FramesKernel<'_, S> {
+    type Output = Result<usize>;
+
+    #[inline(always)]
+    fn call(self) -> Result<usize> {
+        self.stft
+            .for_each_frame(self.signal, self.scratch, self.sink)
+    }
+}
+
+/// Writes each frame's power as a column of a `(bins, frames)` matrix.
+struct PowerSink<'a> {
+    frames: usize,
+    data: &'a mut [f32],
+}
+
+impl FrameSink for PowerSink<'_> {
+    #[inline(always)]
+    fn frame(&mut self, t: usize, power: &[f64]) {
+        let bins = self.data.len() / self.frames.max(1);
+        for (b, &p) in power.iter().take(bins).enumerate() {
+            if let Some(o) = self.data.get_mut(b * self.frames + t) {
+                *o = p as f32;
+            }
+        }
     }
 }
