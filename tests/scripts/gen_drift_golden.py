@@ -162,6 +162,10 @@ STATS_CASES = [
     ("s_40_40", 45, 40, 46, 40, "shift", True),
     ("s_6_11", 47, 6, 48, 11, "shift", False),  # exact Mann-Whitney (a sample <= 8, no ties)
     ("s_8_5", 49, 8, 50, 5, "none", False),
+    # ks asymptotic with a small sample: kstwo's Durbin-matrix / Pomeranz branches (n <= 140)
+    ("s_90_12000", 53, 90, 54, 12000, "shift", False),
+    ("s_12000_60", 55, 12000, 56, 60, "none", False),
+    ("s_2500_15000", 57, 2500, 58, 15000, "none", False),
 ]
 
 
@@ -385,6 +389,19 @@ def methods_golden():
     return out
 
 
+def kstwo_golden():
+    """scipy.stats.kstwo.sf on a grid covering all of scipy's _kolmogn branches
+    (Ruben-Gambino, Durbin matrix, Pomeranz, Smirnov, Pelz-Good)."""
+    from scipy.stats import kstwo
+    rows = []
+    for n in [1, 2, 3, 5, 10, 37, 64, 100, 140, 141, 300, 769, 1000, 5000, 20000, 100000, 100001, 250000]:
+        for z in [0.2, 0.35, 0.5, 0.6, 0.7, 0.8, 0.87, 0.95, 1.1, 1.3, 1.6, 2.0, 2.5, 3.0, 4.5]:
+            x = float(z / np.sqrt(n))
+            if x < 1.0:
+                rows.append([x, n, float(kstwo.sf(x, n))])
+    return rows
+
+
 def main():
     # Evidently iterates Python sets of labels; fix the hash seed so summation
     # order, and so the last bits of the goldens, are reproducible.
@@ -420,6 +437,8 @@ def main():
                      "current": {k: [jsonable(x) for x in v] for k, v in d["cur"].items()},
                      "evidently": ev})
     methods = methods_golden()
+    with open(os.path.join(OUT, "kstwo.json"), "w") as f:
+        json.dump({"generator": "tests/scripts/gen_drift_golden.py", "x_n_sf": kstwo_golden()}, f)
     meta = {"generator": "tests/scripts/gen_drift_golden.py",
             "versions": {"evidently": __import__("evidently").__version__,
                          "scipy": __import__("scipy").__version__, "numpy": np.__version__, "pandas": pd.__version__}}
