@@ -269,3 +269,46 @@ fn mp4_codecs_decode() {
         aac.frames()
     );
 }
+
+#[test]
+fn non_finite_float_samples_are_refused_like_librosa() {
+    // Float32 stereo WAV, 4 frames; frame 2 holds a NaN on the right channel.
+    let samples = [0.5f32, -0.5, 0.25, 0.0, 0.1, f32::NAN, 1.0, -1.0];
+    let data: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let bytes = wav(3, 2, 8000, 32, data.len() as u32, &data);
+    let name = "nan.wav";
+    // librosa.load raises in to_mono (mono=True) and in resample (sr set).
+    for options in [
+        LoadOptions::default(),
+        LoadOptions {
+            sr: None,
+            ..Default::default()
+        },
+        LoadOptions {
+            mono: false,
+            ..Default::default()
+        },
+    ] {
+        let err = load(Source::bytes(&bytes, Some(name)), &options).unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{options:?}: {err}");
+        assert_names(&err, name);
+        assert!(err.to_string().contains("frame 2"), "{err}");
+    }
+    // mono=False, sr=None returns the samples as they are, NaN included.
+    let raw = LoadOptions {
+        sr: None,
+        mono: false,
+        ..Default::default()
+    };
+    let signal = load(Source::bytes(&bytes, Some(name)), &raw).unwrap();
+    assert_eq!(signal.channels, 2);
+    assert!(signal.channel(1).unwrap()[2].is_nan());
+    assert_eq!(signal.channel(0).unwrap(), &[0.5, 0.25, 0.1, 1.0]);
+    // Infinity is refused the same way.
+    let inf: Vec<u8> = [0.0f32, f32::INFINITY]
+        .iter()
+        .flat_map(|s| s.to_le_bytes())
+        .collect();
+    let err = load_bytes(&wav(3, 1, 8000, 32, 8, &inf), "inf.wav").unwrap_err();
+    assert!(err.to_string().contains("frame 1"), "{err}");
+}

@@ -1,9 +1,11 @@
 //! `genre_core::audio::load` against `librosa.load` golden vectors.
 //!
 //! Fixtures and goldens come from `tests/scripts/gen_audio_golden.py`
-//! (librosa 0.11.0 + soundfile/libsndfile + soxr). Tolerances (issue 2):
-//! lossless at the native rate ≤ 1e-6, lossless resampled ≤ 1e-4, lossy
-//! (MP3, OGG Vorbis: a different decoder than libsndfile's) ≤ 1e-3.
+//! (librosa 0.11.0 + soundfile/libsndfile + soxr). Tolerances: lossless
+//! formats are bit-identical on x86_64, resampled or not (genre-soxr runs
+//! the SSE engine python-soxr's wheels run); elsewhere the issue's limits
+//! apply (≤ 1e-6 native, ≤ 1e-4 resampled). Lossy (MP3, OGG Vorbis: a
+//! different decoder than libsndfile's) ≤ 1e-3.
 //! Run with `--nocapture` to see the measured max |Δ| per case.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -27,6 +29,8 @@ fn read_npy(path: &Path) -> (Vec<u64>, Vec<f32>) {
 fn tolerance(case: &Value) -> f32 {
     if case["lossy"].as_bool().unwrap() {
         1e-3
+    } else if cfg!(target_arch = "x86_64") {
+        0.0
     } else if case["resampled"].as_bool().unwrap() {
         1e-4
     } else {

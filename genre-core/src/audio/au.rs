@@ -247,8 +247,8 @@ pub(crate) fn decode(reader: &mut impl Read, path: &Path, window: &Window) -> Re
         _ => None,
     };
     Ok(Decoded {
+        channels: collector.kept_channels(),
         samples: collector.into_samples(),
-        channels: header.channels,
         sample_rate: header.sample_rate,
         truncated,
     })

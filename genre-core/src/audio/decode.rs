@@ -15,24 +15,23 @@ use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use symphonia::core::codecs::audio::AudioDecoderOptions;
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 use symphonia::core::meta::MetadataOptions;
 
 use super::au;
 use super::signal::Truncation;
 use super::source::Source;
-use super::window::{Collector, FrameRange, Window};
+use super::split;
+use super::stream::{End, Stream};
+use super::track::{Track, make_decoder};
+use super::window::{FrameRange, Window};
 use crate::{Error, Result};
 
 /// Default `max_duration`: one hour.
 pub const DEFAULT_MAX_DURATION: f64 = 3600.0;
-
-/// Consecutive undecodable packets after which a stream is declared corrupt.
-const MAX_CONSECUTIVE_ERRORS: usize = 64;
 
 /// Audio decoded at its native sample rate.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,7 +39,7 @@ pub struct Decoded {
     /// Interleaved samples (`frame0 ch0, frame0 ch1, …`), f32 in [-1, 1] for
     /// integer formats.
     pub samples: Vec<f32>,
-    /// Number of channels.
+    /// Number of channels (of `samples`: 1 for a mono load).
     pub channels: usize,
     /// Native sample rate in Hz.
     pub sample_rate: u32,
@@ -237,38 +236,21 @@ pub(crate) fn sym_error(path: &Path, e: SymError, stage: &str) -> Error {
 }
 
 fn decode_symphonia(source: Source<'_>, path: &Path, window: &Window) -> Result<Decoded> {
-    let mut reader = probe(source)?;
-    let track = reader
-        .default_track(TrackType::Audio)
-        .ok_or_else(|| Error::UnsupportedFormat {
-            path: path.to_path_buf(),
-            reason: "no audio track".into(),
-        })?;
-    let track_id = track.id;
-    let claimed = track.num_frames;
-    let params = track
-        .codec_params
-        .as_ref()
-        .and_then(|p| p.audio())
-        .ok_or_else(|| Error::UnsupportedFormat {
-            path: path.to_path_buf(),
-            reason: "the track has no audio codec parameters".into(),
-        })?
-        .clone();
-    let mut sample_rate = params.sample_rate.unwrap_or(0);
-    let mut channels = params.channels.as_ref().map_or(0, |c| c.count());
-    if params.sample_rate == Some(0) {
+    let mut track = Track::open(source, path)?;
+    let claimed = track.frames;
+    if track.params.sample_rate == Some(0) {
         return Err(Error::Decode {
             path: path.to_path_buf(),
             reason: "sample rate is 0".into(),
         });
     }
-    if params.channels.is_some() && channels == 0 {
+    if track.params.channels.is_some() && track.channels() == 0 {
         return Err(Error::Decode {
             path: path.to_path_buf(),
             reason: "zero channels".into(),
         });
     }
+    let sample_rate = track.sample_rate();
     if let Some(total) = claimed.filter(|_| sample_rate > 0) {
         let range = FrameRange::new(window, sample_rate);
         let wanted = range.frames_wanted(total);
@@ -280,106 +262,18 @@ fn decode_symphonia(source: Source<'_>, path: &Path, window: &Window) -> Result<
             });
         }
     }
-    let mut decoder = symphonia::default::get_codecs()
-        .make_audio_decoder(&params, &AudioDecoderOptions::default())
-        .map_err(|e| sym_error(path, e, "opening the codec"))?;
-
-    let mut collector: Option<Collector> = None;
-    let mut scratch: Vec<f32> = Vec::new();
-    let mut consecutive_errors = 0usize;
-    let mut stopped: Option<String> = None;
-    loop {
-        if collector.as_ref().is_some_and(Collector::is_full) {
-            break;
-        }
-        let packet = match reader.next_packet() {
-            Ok(Some(packet)) => packet,
-            Ok(None) | Err(SymError::ResetRequired) => break,
-            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                stopped = Some("unexpected end of file".into());
-                break;
-            }
-            Err(e) => {
-                if collector.is_none() {
-                    return Err(sym_error(path, e, "reading the first packet"));
-                }
-                stopped = Some(e.to_string());
-                break;
-            }
-        };
-        if packet.track_id != track_id {
-            continue;
-        }
-        let buffer = match decoder.decode(&packet) {
-            Ok(buffer) => buffer,
-            Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
-                consecutive_errors += 1;
-                if consecutive_errors >= MAX_CONSECUTIVE_ERRORS {
-                    return Err(Error::Decode {
-                        path: path.to_path_buf(),
-                        reason: format!(
-                            "{consecutive_errors} consecutive packets failed to decode"
-                        ),
-                    });
-                }
-                continue;
-            }
-            Err(e) => return Err(sym_error(path, e, "decoding")),
-        };
-        consecutive_errors = 0;
-        let spec = buffer.spec();
-        let (rate, count) = (spec.rate(), spec.channels().count());
-        let sink = match collector.as_mut() {
-            Some(sink) => {
-                if rate != sample_rate || count != channels {
-                    return Err(Error::Decode {
-                        path: path.to_path_buf(),
-                        reason: format!(
-                            "stream changes from {channels} ch at {sample_rate} Hz to \
-                             {count} ch at {rate} Hz"
-                        ),
-                    });
-                }
-                sink
-            }
-            None => {
-                if rate == 0 || count == 0 {
-                    return Err(Error::Decode {
-                        path: path.to_path_buf(),
-                        reason: format!("{count} channels at {rate} Hz"),
-                    });
-                }
-                (sample_rate, channels) = (rate, count);
-                collector.insert(Collector::new(window, rate, count, claimed, path)?)
-            }
-        };
-        buffer.copy_to_vec_interleaved(&mut scratch);
-        sink.push(&scratch)?;
+    let mut stream = Stream::new(make_decoder(&track.params, path)?, window, claimed, path);
+    if let Some(priming) = split::worthwhile(&track, window) {
+        return split::decode(track, stream, window, path, priming);
     }
-
-    let Some(collector) = collector else {
-        return Err(Error::EmptyAudio {
-            path: path.to_path_buf(),
-            detail: stopped.map_or_else(
-                || ": the stream holds no audio frames".into(),
-                |why| format!(": decoding stopped before the first frame ({why})"),
-            ),
-        });
+    let end = loop {
+        if stream.is_full() {
+            break End::Done;
+        }
+        match End::next(&mut *track.reader, track.id) {
+            Ok(packet) => stream.feed(&packet)?,
+            Err(end) => break end,
+        }
     };
-    let decoded_frames = collector.position();
-    let short = claimed.filter(|&expected| decoded_frames < expected && !collector.is_full());
-    let truncated = match (short, stopped) {
-        (None, None) => None,
-        (expected_frames, reason) => Some(Truncation {
-            expected_frames: expected_frames.or(claimed),
-            decoded_frames,
-            reason: reason.unwrap_or_else(|| "the data ends early".into()),
-        }),
-    };
-    Ok(Decoded {
-        samples: collector.into_samples(),
-        channels,
-        sample_rate,
-        truncated,
-    })
+    stream.finish(end)
 }

@@ -2,12 +2,11 @@
 
 use std::io::Cursor;
 
-use symphonia::core::formats::TrackType;
-
 use super::au;
-use super::decode::{check_not_empty, decode, guarded, open, probe, starts_with_au_magic};
+use super::decode::{check_not_empty, decode, guarded, open, starts_with_au_magic};
 use super::source::Source;
-use crate::{Error, Result};
+use super::track::Track;
+use crate::Result;
 
 /// What `genre info` prints: container, codec and size of the audio stream.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,35 +112,21 @@ fn describe(source: Source<'_>) -> Result<AudioInfo> {
 }
 
 fn describe_unguarded(source: Source<'_>, path: &std::path::Path) -> Result<AudioInfo> {
-    let reader = probe(source)?;
-    let format = reader.format_info().short_name.to_string();
-    let track = reader
-        .default_track(TrackType::Audio)
-        .ok_or_else(|| Error::UnsupportedFormat {
-            path: path.to_path_buf(),
-            reason: "no audio track".into(),
-        })?;
-    let params = track
-        .codec_params
-        .as_ref()
-        .and_then(|p| p.audio())
-        .ok_or_else(|| Error::UnsupportedFormat {
-            path: path.to_path_buf(),
-            reason: "the track has no audio codec parameters".into(),
-        })?;
+    let track = Track::open(source, path)?;
+    let format = track.reader.format_info().short_name.to_string();
     let codec = symphonia::default::get_codecs()
-        .get_audio_decoder(params.codec)
+        .get_audio_decoder(track.params.codec)
         .map_or_else(
-            || format!("{:?}", params.codec),
+            || format!("{:?}", track.params.codec),
             |d| d.codec.info.short_name.to_string(),
         );
-    let sample_rate = params.sample_rate.unwrap_or(0);
-    let frames = track.num_frames.unwrap_or(0);
+    let sample_rate = track.sample_rate();
+    let frames = track.frames.unwrap_or(0);
     Ok(AudioInfo {
         format,
         codec,
         sample_rate,
-        channels: params.channels.as_ref().map_or(0, |c| c.count()),
+        channels: track.channels(),
         frames,
         duration: frames as f64 / f64::from(sample_rate.max(1)),
     })

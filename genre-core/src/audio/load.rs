@@ -90,6 +90,7 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
         offset: options.offset,
         duration: options.duration,
         max_duration: options.max_duration,
+        mono: options.mono,
     };
     let decoded = decode_window(source, &window)?;
     let channels = decoded.channels.max(1);
@@ -104,14 +105,13 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
             },
         });
     }
+    if options.mono || options.sr.is_some() {
+        reject_non_finite(&decoded.samples, channels, source)?;
+    }
     let truncated = decoded.truncated;
     let sample_rate = decoded.sample_rate;
-    let planar = if options.mono {
-        downmix(decoded.samples, channels)
-    } else {
-        deinterleave(decoded.samples, channels)
-    };
-    let out_channels = if options.mono { 1 } else { channels };
+    // A mono load arrives already averaged (one channel).
+    let planar = deinterleave(decoded.samples, channels);
     let samples = match options.sr {
         Some(sr) if sr != sample_rate => {
             let mut out = Vec::new();
@@ -124,36 +124,29 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
     };
     Ok(Signal {
         samples,
-        channels: out_channels,
+        channels,
         sample_rate: options.sr.unwrap_or(sample_rate),
         truncated,
     })
 }
 
-/// `np.mean(y, axis=0)` over channels in f32 (a running sum, then one
-/// division), written in place over the interleaved buffer.
-fn downmix(mut samples: Vec<f32>, channels: usize) -> Vec<f32> {
-    if channels <= 1 {
-        return samples;
+/// librosa's `valid_audio` check: `to_mono` and `resample` raise
+/// "Audio buffer is not finite everywhere" on NaN or ±inf samples (float
+/// WAV/AU can hold them), so a load that mixes or resamples refuses them;
+/// only `mono=False, sr=None` passes them through, as librosa does. (A mono
+/// mean is non-finite exactly when one of its channels is.)
+fn reject_non_finite(samples: &[f32], channels: usize, source: Source<'_>) -> Result<()> {
+    match samples.iter().position(|s| !s.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(Error::Decode {
+            path: source.name(),
+            reason: format!(
+                "frame {} holds a NaN or infinite sample (librosa.load refuses non-finite \
+                 audio unless mono=False and sr=None)",
+                i / channels.max(1)
+            ),
+        }),
     }
-    let frames = samples.len() / channels;
-    let scale = channels as f32;
-    for i in 0..frames {
-        // Frame i starts at i * channels >= i, so reads are never overwritten.
-        let frame = samples
-            .get(i * channels..(i + 1) * channels)
-            .unwrap_or_default();
-        let mean = match frame {
-            [l, r] => (l + r) / 2.0,
-            [first, rest @ ..] => rest.iter().fold(*first, |acc, &s| acc + s) / scale,
-            [] => 0.0,
-        };
-        if let Some(slot) = samples.get_mut(i) {
-            *slot = mean;
-        }
-    }
-    samples.truncate(frames);
-    samples
 }
 
 /// Interleaved frames to channel-major planes.
@@ -174,14 +167,6 @@ fn deinterleave(samples: Vec<f32>, channels: usize) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn downmix_is_f32_mean() {
-        let y = downmix(vec![0.25, 0.5, -1.0, 1.0, 0.1, 0.2], 2);
-        assert_eq!(y, vec![0.375, 0.0, (0.1f32 + 0.2f32) / 2.0]);
-        let y = downmix(vec![0.1, 0.2, 0.4, 1.0, 2.0, 4.0], 3);
-        assert_eq!(y, vec![(0.1f32 + 0.2f32 + 0.4f32) / 3.0, 7.0 / 3.0]);
-    }
 
     #[test]
     fn deinterleave_orders_by_channel() {

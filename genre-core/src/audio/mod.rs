@@ -13,6 +13,9 @@ mod load;
 mod resample;
 mod signal;
 mod source;
+mod split;
+mod stream;
+mod track;
 mod window;
 
 pub use decode::{DEFAULT_MAX_DURATION, Decoded, decode};

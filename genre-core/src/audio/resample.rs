@@ -3,10 +3,11 @@
 //! `librosa.resample(y, res_type="soxr_hq")` calls `soxr.resample` once per
 //! channel; python-soxr creates a libsoxr resampler with float32 I/O and
 //! `soxr_quality_spec(SOXR_HQ, 0)`, feeds the input in blocks of
-//! `max(1000, 48000 * in / out)` frames into an output buffer of
-//! `n * out / in + 1` frames, flushes, and librosa then fixes the length to
-//! `ceil(n * (out / in))`. This module does the same with the libsoxr that
-//! `soxr-sys` builds from source (LGPL-2.1).
+//! `max(1000, 48000 * in / out)` frames, flushes, and librosa then fixes the
+//! length to `ceil(n * (out / in))`. [`Resampler`] does the same as a stream
+//! (blocks can arrive while the file is still decoding) with the libsoxr that
+//! `genre-soxr` builds from source (LGPL-2.1-or-later) with the SSE engine
+//! python-soxr's wheels run on x86_64: the output is bit-identical.
 
 use std::ffi::CStr;
 
@@ -22,122 +23,188 @@ use crate::{Error, Result};
 /// # Ok::<(), genre_core::Error>(())
 /// ```
 pub fn resample(input: &[f32], from: u32, to: u32) -> Result<Vec<f32>> {
-    if from == 0 || to == 0 {
-        return Err(Error::InvalidConfig {
-            parameter: "sr",
-            reason: format!("cannot resample from {from} Hz to {to} Hz"),
-        });
-    }
-    if from == to {
+    if from == to && from != 0 {
         return Ok(input.to_vec());
     }
-    let (from, to) = (f64::from(from), f64::from(to));
-    let mut output = soxr_hq(input, from, to)?;
-    // librosa: n_samples = int(np.ceil(n * (float(target_sr) / orig_sr)))
-    let wanted = (input.len() as f64 * (to / from)).ceil() as usize;
-    output.resize(wanted, 0.0);
-    Ok(output)
+    let mut resampler = Resampler::new(from, to, input.len())?;
+    resampler.push(input)?;
+    resampler.finish()
 }
 
 /// RAII owner of a libsoxr resampler.
-struct Soxr(soxr_sys::soxr_t);
+struct Soxr(genre_soxr::soxr_t);
+
+// SAFETY: a libsoxr resampler is plain heap state with no thread affinity;
+// it is used by one thread at a time (`&mut self`).
+#[allow(unsafe_code)]
+unsafe impl Send for Soxr {}
 
 impl Drop for Soxr {
     #[allow(unsafe_code)]
     fn drop(&mut self) {
         // SAFETY: the pointer came from a successful `soxr_create` and is
         // deleted exactly once, here.
-        unsafe { soxr_sys::soxr_delete(self.0) }
+        unsafe { genre_soxr::soxr_delete(self.0) }
     }
 }
 
-fn soxr_failure(what: &str, err: soxr_sys::soxr_error_t) -> Error {
-    // SAFETY: libsoxr returns either null or a pointer to a static,
-    // NUL-terminated message.
-    #[allow(unsafe_code)]
-    let message = unsafe { CStr::from_ptr(err) }
-        .to_string_lossy()
-        .into_owned();
+fn soxr_failure(what: &str, err: genre_soxr::soxr_error_t) -> Error {
+    let message = if err.is_null() {
+        "unknown error".into()
+    } else {
+        // SAFETY: libsoxr error values are pointers to static, NUL-terminated
+        // messages.
+        #[allow(unsafe_code)]
+        let message = unsafe { CStr::from_ptr(err) };
+        message.to_string_lossy().into_owned()
+    };
     Error::InvalidConfig {
         parameter: "sr",
         reason: format!("libsoxr {what}: {message}"),
     }
 }
 
-/// python-soxr's `csoxr_divide_proc<float>` for one channel.
-#[allow(unsafe_code)]
-fn soxr_hq(input: &[f32], from: f64, to: f64) -> Result<Vec<f32>> {
-    let ilen = input.len();
-    let olen = (ilen as f64 * to / from + 1.0) as usize;
-    let div_len = (48_000.0 * from / to).max(1000.0) as usize;
+/// A streaming, one-channel `soxr.resample(x, from, to, "soxr_hq")`:
+/// [`push`](Self::push) samples as they decode, then [`finish`](Self::finish).
+pub(crate) struct Resampler {
+    soxr: Soxr,
+    /// python-soxr's input block: `max(1000, 48000 * from / to)` frames.
+    block: Vec<f32>,
+    block_len: usize,
+    output: Vec<f32>,
+    frames_in: usize,
+    ratio: f64,
+}
 
-    let mut err: soxr_sys::soxr_error_t = std::ptr::null();
-    // SAFETY: plain constructors of two C structs by value.
-    let io_spec = unsafe {
-        soxr_sys::soxr_io_spec(
-            soxr_sys::soxr_datatype_t_SOXR_FLOAT32_I,
-            soxr_sys::soxr_datatype_t_SOXR_FLOAT32_I,
-        )
-    };
-    // SAFETY: as above; SOXR_20_BITQ is SOXR_HQ.
-    let quality = unsafe { soxr_sys::soxr_quality_spec(soxr_sys::SOXR_20_BITQ.into(), 0) };
-    // SAFETY: the spec pointers are valid for the call; a null runtime spec
-    // means libsoxr's defaults, as python-soxr passes.
-    let handle = unsafe {
-        soxr_sys::soxr_create(from, to, 1, &mut err, &io_spec, &quality, std::ptr::null())
-    };
-    if !err.is_null() || handle.is_null() {
-        if err.is_null() {
+impl Resampler {
+    /// A resampler from `from` Hz to `to` Hz; `expected_frames` (a hint,
+    /// already bounded by the caller) sizes the output once.
+    #[allow(unsafe_code)]
+    pub fn new(from: u32, to: u32, expected_frames: usize) -> Result<Self> {
+        if from == 0 || to == 0 {
             return Err(Error::InvalidConfig {
                 parameter: "sr",
-                reason: "libsoxr could not create a resampler".into(),
+                reason: format!("cannot resample from {from} Hz to {to} Hz"),
             });
         }
-        return Err(soxr_failure("create", err));
-    }
-    let soxr = Soxr(handle);
-
-    let mut output = vec![0.0f32; olen];
-    let mut out_pos = 0usize;
-    let mut odone = 0usize;
-    for block in input.chunks(div_len) {
-        let room = output.get_mut(out_pos..).unwrap_or_default();
-        // SAFETY: `block` is valid for `block.len()` f32 reads and `room`
-        // for `room.len()` f32 writes; libsoxr writes at most that many.
-        let e = unsafe {
-            soxr_sys::soxr_process(
-                soxr.0,
-                block.as_ptr().cast(),
-                block.len(),
-                std::ptr::null_mut(),
-                room.as_mut_ptr().cast(),
-                room.len(),
-                &mut odone,
+        let (from, to) = (f64::from(from), f64::from(to));
+        let mut err: genre_soxr::soxr_error_t = std::ptr::null();
+        // SAFETY: `err` is a valid out-pointer; null io/quality/runtime specs
+        // select float32 I/O and `soxr_quality_spec(SOXR_HQ, 0)`, the specs
+        // python-soxr passes for quality="soxr_hq".
+        let handle = unsafe {
+            genre_soxr::soxr_create(
+                from,
+                to,
+                1,
+                &mut err,
+                std::ptr::null(),
+                std::ptr::null(),
+                std::ptr::null(),
             )
         };
-        if !e.is_null() {
-            return Err(soxr_failure("process", e));
+        if !err.is_null() || handle.is_null() {
+            if !handle.is_null() {
+                drop(Soxr(handle));
+            }
+            return Err(soxr_failure("create", err));
         }
-        out_pos += odone.min(room.len());
+        let block_len = (48_000.0 * from / to).max(1000.0) as usize;
+        let ratio = to / from;
+        Ok(Resampler {
+            soxr: Soxr(handle),
+            block: Vec::with_capacity(block_len),
+            block_len,
+            output: Vec::with_capacity((expected_frames as f64 * ratio) as usize + 2),
+            frames_in: 0,
+            ratio,
+        })
     }
-    let room = output.get_mut(out_pos..).unwrap_or_default();
-    // SAFETY: a null input with length 0 asks libsoxr to flush; `room` is
-    // valid for `room.len()` writes.
-    let e = unsafe {
-        soxr_sys::soxr_process(
-            soxr.0,
-            std::ptr::null(),
-            0,
-            std::ptr::null_mut(),
-            room.as_mut_ptr().cast(),
-            room.len(),
-            &mut odone,
-        )
-    };
-    if !e.is_null() {
-        return Err(soxr_failure("flush", e));
+
+    /// Appends input samples.
+    pub fn push(&mut self, mut samples: &[f32]) -> Result<()> {
+        while !samples.is_empty() {
+            if self.block.is_empty() && samples.len() >= self.block_len {
+                // A whole block straight from the caller's buffer, no copy.
+                let (block, rest) = samples.split_at(self.block_len);
+                self.frames_in += block.len();
+                self.drain(Some(block))?;
+                samples = rest;
+                continue;
+            }
+            let take = (self.block_len - self.block.len()).min(samples.len());
+            let (now, rest) = samples.split_at(take);
+            self.block.extend_from_slice(now);
+            samples = rest;
+            if self.block.len() == self.block_len {
+                self.process_block()?;
+            }
+        }
+        Ok(())
     }
-    out_pos += odone.min(room.len());
-    output.truncate(out_pos);
-    Ok(output)
+
+    /// Flushes libsoxr and returns `ceil(n * to / from)` samples, as librosa
+    /// fixes the length.
+    pub fn finish(mut self) -> Result<Vec<f32>> {
+        if !self.block.is_empty() {
+            self.process_block()?;
+        }
+        self.drain(None)?;
+        let wanted = (self.frames_in as f64 * self.ratio).ceil() as usize;
+        self.output.resize(wanted, 0.0);
+        Ok(self.output)
+    }
+
+    fn process_block(&mut self) -> Result<()> {
+        let block = std::mem::take(&mut self.block);
+        self.frames_in += block.len();
+        let result = self.drain(Some(&block));
+        self.block = block;
+        self.block.clear();
+        result
+    }
+
+    /// Feeds `input` (or flushes with `None`) and collects every output
+    /// sample libsoxr has ready.
+    #[allow(unsafe_code)]
+    fn drain(&mut self, input: Option<&[f32]>) -> Result<()> {
+        let mut input = input;
+        loop {
+            let wanted = (input.map_or(0.0, |x| x.len() as f64) * self.ratio) as usize + 64;
+            self.output.reserve(wanted);
+            let spare = self.output.spare_capacity_mut();
+            let room = spare.len();
+            let mut done = 0usize;
+            let (ptr, len) = match input {
+                Some(x) => (x.as_ptr().cast(), x.len()),
+                // A zero-length, non-null input reads nothing; null flushes.
+                None => (std::ptr::null(), 0),
+            };
+            // SAFETY: `ptr` is valid for `len` f32 reads (or null to flush);
+            // `spare` is valid for `room` f32 writes and libsoxr writes at
+            // most `room` samples, reporting how many in `done`.
+            let e = unsafe {
+                genre_soxr::soxr_process(
+                    self.soxr.0,
+                    ptr,
+                    len,
+                    std::ptr::null_mut(),
+                    spare.as_mut_ptr().cast(),
+                    room,
+                    &mut done,
+                )
+            };
+            if !e.is_null() {
+                return Err(soxr_failure("process", e));
+            }
+            let done = done.min(room);
+            // SAFETY: libsoxr initialised the first `done` spare slots.
+            unsafe { self.output.set_len(self.output.len() + done) };
+            if done < room {
+                return Ok(());
+            }
+            // Output was full: ask for the rest without new input.
+            input = input.map(|_| &[][..]);
+        }
+    }
 }

@@ -1,7 +1,13 @@
 //! The frames a load keeps: librosa's `offset`/`duration` truncation at the
-//! native rate, plus the `max_duration` memory guard.
+//! native rate, the `max_duration` memory guard, and (for mono loads) the
+//! channel mean, taken while the frames arrive so no interleaved copy of the
+//! whole file is ever made.
 
 use std::path::{Path, PathBuf};
+
+use symphonia::core::audio::conv::FromSample;
+use symphonia::core::audio::sample::Sample;
+use symphonia::core::audio::{Audio, AudioBuffer, GenericAudioBufferRef};
 
 use crate::{Error, Result};
 
@@ -19,6 +25,9 @@ pub(crate) struct Window {
     pub duration: Option<f64>,
     /// Largest amount of audio (seconds) this load may hold in memory.
     pub max_duration: f64,
+    /// Keep the f32 channel mean (`np.mean(y, axis=0)`) instead of every
+    /// channel interleaved.
+    pub mono: bool,
 }
 
 impl Window {
@@ -28,7 +37,13 @@ impl Window {
             offset: 0.0,
             duration: None,
             max_duration,
+            mono: false,
         }
+    }
+
+    /// Whether the window is the whole stream (no offset, no duration).
+    pub fn is_whole(&self) -> bool {
+        self.offset == 0.0 && self.duration.is_none()
     }
 }
 
@@ -59,11 +74,15 @@ impl FrameRange {
     }
 }
 
-/// Keeps the interleaved samples inside a [`FrameRange`], refusing to grow
-/// past the `max_duration` limit.
+/// Keeps the samples inside a [`FrameRange`] (interleaved, or the channel
+/// mean when the window is mono), refusing to grow past the `max_duration`
+/// limit.
 pub(crate) struct Collector {
     range: FrameRange,
     channels: usize,
+    mono: bool,
+    /// Interleaved copy of the last block (when not mixing to mono).
+    scratch: Vec<f32>,
     sample_rate: u32,
     /// Frames seen so far in the stream (kept or skipped).
     position: u64,
@@ -84,6 +103,8 @@ impl Collector {
         path: &Path,
     ) -> Result<Self> {
         let range = FrameRange::new(window, sample_rate);
+        let mono = window.mono && channels > 1;
+        let kept_channels = if mono { 1 } else { channels };
         let mut samples = Vec::new();
         if let Some(total) = claimed_frames {
             let wanted = range.frames_wanted(total);
@@ -94,7 +115,7 @@ impl Collector {
             // MAX_RESERVE up front: past that the buffer grows with real data.
             let reserve = usize::try_from(wanted)
                 .ok()
-                .and_then(|frames| frames.checked_mul(channels))
+                .and_then(|frames| frames.checked_mul(kept_channels))
                 .unwrap_or(MAX_RESERVE)
                 .min(MAX_RESERVE);
             samples.reserve_exact(reserve);
@@ -102,6 +123,8 @@ impl Collector {
         Ok(Collector {
             range,
             channels,
+            mono,
+            scratch: Vec::new(),
             sample_rate,
             position: 0,
             samples,
@@ -122,12 +145,16 @@ impl Collector {
         self.position
     }
 
-    /// Offers a block of interleaved frames; keeps the ones inside the range.
-    pub fn push(&mut self, interleaved: &[f32]) -> Result<()> {
-        let channels = self.channels.max(1);
-        let frames = (interleaved.len() / channels) as u64;
+    /// Channels of the collected samples: 1 when mixing to mono.
+    pub fn kept_channels(&self) -> usize {
+        if self.mono { 1 } else { self.channels }
+    }
+
+    /// Advances past a block of `frames` frames and returns the part of it
+    /// to keep, as frame indices within the block.
+    fn keep(&mut self, frames: usize) -> Result<Option<(usize, usize)>> {
         let block_start = self.position;
-        let block_end = block_start + frames;
+        let block_end = block_start + frames as u64;
         self.position = block_end;
 
         let keep_start = self.range.start.max(block_start);
@@ -136,9 +163,9 @@ impl Collector {
             None => block_end,
         };
         if keep_end <= keep_start {
-            return Ok(());
+            return Ok(None);
         }
-        let kept = (self.samples.len() / channels) as u64 + (keep_end - keep_start);
+        let kept = (self.samples.len() / self.kept_channels()) as u64 + (keep_end - keep_start);
         if kept > self.range.limit {
             return Err(too_long(
                 &self.path,
@@ -148,11 +175,77 @@ impl Collector {
             ));
         }
         // Both offsets are within the block, so they fit in usize.
-        let from = (keep_start - block_start) as usize * channels;
-        let to = (keep_end - block_start) as usize * channels;
-        if let Some(block) = interleaved.get(from..to) {
+        Ok(Some((
+            (keep_start - block_start) as usize,
+            (keep_end - block_start) as usize,
+        )))
+    }
+
+    /// Offers a block of interleaved frames; keeps the ones inside the range.
+    pub fn push(&mut self, interleaved: &[f32]) -> Result<()> {
+        let channels = self.channels.max(1);
+        let Some((from, to)) = self.keep(interleaved.len() / channels)? else {
+            return Ok(());
+        };
+        let block = interleaved
+            .get(from * channels..to * channels)
+            .unwrap_or_default();
+        if self.mono {
+            self.samples
+                .extend(block.chunks_exact(channels).map(mean_of_frame));
+        } else {
             self.samples.extend_from_slice(block);
         }
+        Ok(())
+    }
+
+    /// Offers a decoded symphonia buffer (planar, any sample type): converts
+    /// to f32 like `copy_to_vec_interleaved` and, for mono, averages the
+    /// channels in the same pass.
+    pub fn push_buffer(&mut self, buffer: &GenericAudioBufferRef<'_>) -> Result<()> {
+        let Some((from, to)) = self.keep(buffer.frames())? else {
+            return Ok(());
+        };
+        if !self.mono {
+            buffer.copy_to_vec_interleaved(&mut self.scratch);
+            let channels = self.channels.max(1);
+            let kept = self
+                .scratch
+                .get(from * channels..to * channels)
+                .unwrap_or_default();
+            self.samples.extend_from_slice(kept);
+            return Ok(());
+        }
+        let out = &mut self.samples;
+        match buffer {
+            GenericAudioBufferRef::U8(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::U16(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::U24(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::U32(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::S8(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::S16(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::S24(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::S32(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::F32(b) => mix(b, from, to, out),
+            GenericAudioBufferRef::F64(b) => mix(b, from, to, out),
+        }
+        Ok(())
+    }
+
+    /// Appends the samples another collector kept after this one's (the
+    /// second half of a split decode); checks the limit on the total.
+    pub fn append(&mut self, later: Collector) -> Result<()> {
+        self.position += later.position;
+        let kept = (self.samples.len() + later.samples.len()) / self.kept_channels();
+        if kept as u64 > self.range.limit {
+            return Err(too_long(
+                &self.path,
+                kept as u64,
+                self.sample_rate,
+                self.max_duration,
+            ));
+        }
+        self.samples.extend_from_slice(&later.samples);
         Ok(())
     }
 
@@ -162,10 +255,93 @@ impl Collector {
     }
 }
 
+/// `np.mean(frame)` in f32: a running sum in channel order, one division.
+fn mean_of_frame(frame: &[f32]) -> f32 {
+    match frame {
+        [l, r] => (l + r) / 2.0,
+        [first, rest @ ..] => rest.iter().fold(*first, |acc, &s| acc + s) / frame.len() as f32,
+        [] => 0.0,
+    }
+}
+
+/// Appends the f32 channel mean of frames `from..to` of a planar buffer.
+fn mix<S>(buffer: &AudioBuffer<S>, from: usize, to: usize, out: &mut Vec<f32>)
+where
+    S: Sample,
+    f32: FromSample<S>,
+{
+    let plane = |c: usize| {
+        buffer
+            .plane(c)
+            .and_then(|p| p.get(from..to))
+            .unwrap_or_default()
+    };
+    let channels = buffer.num_planes();
+    match channels {
+        0 => {}
+        1 => out.extend(plane(0).iter().map(|&s| f32::from_sample(s))),
+        2 => out.extend(
+            plane(0)
+                .iter()
+                .zip(plane(1))
+                .map(|(&l, &r)| (f32::from_sample(l) + f32::from_sample(r)) / 2.0),
+        ),
+        _ => {
+            let start = out.len();
+            out.extend(plane(0).iter().map(|&s| f32::from_sample(s)));
+            let sums = out.get_mut(start..).unwrap_or_default();
+            for c in 1..channels {
+                for (acc, &s) in sums.iter_mut().zip(plane(c)) {
+                    *acc += f32::from_sample(s);
+                }
+            }
+            let scale = channels as f32;
+            for acc in sums.iter_mut() {
+                *acc /= scale;
+            }
+        }
+    }
+}
+
 fn too_long(path: &Path, frames: u64, sample_rate: u32, max_duration: f64) -> Error {
     Error::TooLong {
         path: path.to_path_buf(),
         seconds: frames as f64 / f64::from(sample_rate.max(1)),
         max_seconds: max_duration,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_of_frame_is_numpy_f32_mean() {
+        assert_eq!(mean_of_frame(&[0.25, 0.5]), 0.375);
+        assert_eq!(mean_of_frame(&[0.1, 0.2]), (0.1f32 + 0.2f32) / 2.0);
+        assert_eq!(
+            mean_of_frame(&[0.1, 0.2, 0.4]),
+            (0.1f32 + 0.2f32 + 0.4f32) / 3.0
+        );
+        assert_eq!(mean_of_frame(&[1.0, 2.0, 4.0]), 7.0 / 3.0);
+        assert_eq!(mean_of_frame(&[0.7]), 0.7);
+    }
+
+    #[test]
+    fn mono_collector_keeps_the_mean_inside_the_window() {
+        let window = Window {
+            offset: 1.0,
+            duration: Some(2.0),
+            max_duration: 10.0,
+            mono: true,
+        };
+        let path = Path::new("x");
+        let mut c = Collector::new(&window, 1, 2, None, path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.kept_channels(), 1);
+        // Frames 0..4 of a 1 Hz stereo stream: keeps frames 1 and 2.
+        c.push(&[0.0, 1.0, 0.5, 0.25, -1.0, 1.0, 9.0, 9.0])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.is_full());
+        assert_eq!(c.into_samples(), vec![0.375, 0.0]);
     }
 }

@@ -1,0 +1,203 @@
+//! Decoding a track's packets into a [`Collector`]: the per-packet rules
+//! shared by the sequential loop and the split (two-thread) decode.
+
+use std::path::Path;
+
+use symphonia::core::codecs::audio::AudioDecoder;
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::packet::Packet;
+
+use super::decode::{Decoded, sym_error};
+use super::signal::Truncation;
+use super::window::{Collector, Window};
+use crate::{Error, Result};
+
+/// Consecutive undecodable packets after which a stream is declared corrupt.
+const MAX_CONSECUTIVE_ERRORS: usize = 64;
+
+/// How reading a track's packets ended.
+pub(crate) enum End {
+    /// The container says the track is over.
+    Done,
+    /// The file ended inside a packet or header.
+    Eof,
+    /// Reading failed otherwise.
+    Failed(SymError),
+}
+
+impl End {
+    /// Reads the next packet of `track_id`, or how reading ended.
+    pub fn next(
+        reader: &mut dyn symphonia::core::formats::FormatReader,
+        track_id: u32,
+    ) -> std::result::Result<Packet, End> {
+        loop {
+            return match reader.next_packet() {
+                Ok(Some(packet)) if packet.track_id != track_id => continue,
+                Ok(Some(packet)) => Ok(packet),
+                Ok(None) | Err(SymError::ResetRequired) => Err(End::Done),
+                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    Err(End::Eof)
+                }
+                Err(e) => Err(End::Failed(e)),
+            };
+        }
+    }
+}
+
+/// One decoder feeding one collector.
+pub(crate) struct Stream<'w> {
+    decoder: Box<dyn AudioDecoder>,
+    window: &'w Window,
+    claimed: Option<u64>,
+    path: &'w Path,
+    collector: Option<Collector>,
+    consecutive_errors: usize,
+    /// Packets that failed to decode (and were skipped).
+    pub skipped: usize,
+    sample_rate: u32,
+    channels: usize,
+}
+
+impl<'w> Stream<'w> {
+    pub fn new(
+        decoder: Box<dyn AudioDecoder>,
+        window: &'w Window,
+        claimed: Option<u64>,
+        path: &'w Path,
+    ) -> Self {
+        Stream {
+            decoder,
+            window,
+            claimed,
+            path,
+            collector: None,
+            consecutive_errors: 0,
+            skipped: 0,
+            sample_rate: 0,
+            channels: 0,
+        }
+    }
+
+    /// Whether every frame of the window has been collected.
+    pub fn is_full(&self) -> bool {
+        self.collector.as_ref().is_some_and(Collector::is_full)
+    }
+
+    /// Rate and channel count of the decoded audio (0 before the first frame).
+    pub fn format(&self) -> (u32, usize) {
+        (self.sample_rate, self.channels)
+    }
+
+    /// Decodes `packet` only to bring the decoder's state up to date (the
+    /// packets before a split point); its audio and errors are dropped.
+    pub fn prime(&mut self, packet: &Packet) {
+        let _ = self.decoder.decode(packet);
+    }
+
+    /// Decodes one packet into the collector. Undecodable packets are skipped
+    /// (as symphonia recommends) until too many fail in a row.
+    pub fn feed(&mut self, packet: &Packet) -> Result<()> {
+        let path = self.path;
+        let buffer = match self.decoder.decode(packet) {
+            Ok(buffer) => buffer,
+            Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
+                self.consecutive_errors += 1;
+                self.skipped += 1;
+                if self.consecutive_errors >= MAX_CONSECUTIVE_ERRORS {
+                    return Err(Error::Decode {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "{} consecutive packets failed to decode",
+                            self.consecutive_errors
+                        ),
+                    });
+                }
+                return Ok(());
+            }
+            Err(e) => return Err(sym_error(path, e, "decoding")),
+        };
+        self.consecutive_errors = 0;
+        let spec = buffer.spec();
+        let (rate, count) = (spec.rate(), spec.channels().count());
+        let sink = match self.collector.as_mut() {
+            Some(sink) => {
+                if (rate, count) != (self.sample_rate, self.channels) {
+                    return Err(Error::Decode {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "stream changes from {} ch at {} Hz to {count} ch at {rate} Hz",
+                            self.channels, self.sample_rate
+                        ),
+                    });
+                }
+                sink
+            }
+            None => {
+                if rate == 0 || count == 0 {
+                    return Err(Error::Decode {
+                        path: path.to_path_buf(),
+                        reason: format!("{count} channels at {rate} Hz"),
+                    });
+                }
+                (self.sample_rate, self.channels) = (rate, count);
+                let collector = Collector::new(self.window, rate, count, self.claimed, path)?;
+                self.collector.insert(collector)
+            }
+        };
+        sink.push_buffer(&buffer)
+    }
+
+    /// Appends what `later` (the second half of a split decode) collected.
+    pub fn append(&mut self, later: Stream<'_>) -> Result<()> {
+        match (self.collector.as_mut(), later.collector) {
+            (Some(first), Some(second)) => first.append(second),
+            (None, second) => {
+                self.collector = second;
+                (self.sample_rate, self.channels) = (later.sample_rate, later.channels);
+                Ok(())
+            }
+            (Some(_), None) => Ok(()),
+        }
+    }
+
+    /// The decoded audio, given how reading ended.
+    pub fn finish(self, end: End) -> Result<Decoded> {
+        let path = self.path;
+        let stopped = match end {
+            End::Done => None,
+            End::Eof => Some("unexpected end of file".to_string()),
+            End::Failed(e) if self.collector.is_none() => {
+                return Err(sym_error(path, e, "reading the first packet"));
+            }
+            End::Failed(e) => Some(e.to_string()),
+        };
+        let Some(collector) = self.collector else {
+            return Err(Error::EmptyAudio {
+                path: path.to_path_buf(),
+                detail: stopped.map_or_else(
+                    || ": the stream holds no audio frames".into(),
+                    |why| format!(": decoding stopped before the first frame ({why})"),
+                ),
+            });
+        };
+        let decoded_frames = collector.position();
+        let short = self
+            .claimed
+            .filter(|&expected| decoded_frames < expected && !collector.is_full());
+        let truncated = match (short, stopped) {
+            (None, None) => None,
+            (expected_frames, reason) => Some(Truncation {
+                expected_frames: expected_frames.or(self.claimed),
+                decoded_frames,
+                reason: reason.unwrap_or_else(|| "the data ends early".into()),
+            }),
+        };
+        Ok(Decoded {
+            channels: collector.kept_channels(),
+            samples: collector.into_samples(),
+            sample_rate: self.sample_rate,
+            truncated,
+        })
+    }
+}

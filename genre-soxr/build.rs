@@ -1,0 +1,43 @@
+//! Compiles the vendored libsoxr (see `libsoxr/README.md`).
+//!
+//! On x86_64 the SSE engine (`cr32s`, pffft) is built as well; libsoxr picks
+//! it at run time exactly like python-soxr's wheels do, which makes genre's
+//! HQ resampling bit-identical to `soxr.resample`. Elsewhere only the scalar
+//! engine is built (python-soxr without libavutil does the same).
+
+fn main() {
+    let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let simd = arch == "x86_64";
+
+    let mut build = cc::Build::new();
+    build
+        .include("libsoxr")
+        .define("SOXR_LIB", "0")
+        .flag_if_supported("-std=gnu89")
+        .warnings(false);
+    let mut sources = vec![
+        "soxr.c",
+        "data-io.c",
+        "dbesi0.c",
+        "filter.c",
+        "cr.c",
+        "cr32.c",
+        "fft4g.c",
+        "fft4g32.c",
+        "fft4g64.c",
+    ];
+    if simd {
+        build.define("WITH_CR32S", "1");
+        sources.extend(["cr32s.c", "pffft32s.c", "util32s.c"]);
+    }
+    for source in sources {
+        build.file(format!("libsoxr/{source}"));
+    }
+    build.compile("soxr");
+    if os != "windows" {
+        println!("cargo:rustc-link-lib=m");
+    }
+    println!("cargo:rerun-if-changed=libsoxr");
+    println!("cargo:rerun-if-changed=build.rs");
+}
