@@ -312,3 +312,23 @@ fn non_finite_float_samples_are_refused_like_librosa() {
     let err = load_bytes(&wav(3, 1, 8000, 32, 8, &inf), "inf.wav").unwrap_err();
     assert!(err.to_string().contains("frame 1"), "{err}");
 }
+
+#[test]
+fn absurd_native_rates_resample_without_huge_buffers() {
+    // 50 frames at a claimed 4 GHz and at 1 Hz, resampled to 22,050 Hz with
+    // the default options: python-soxr's input block (48000 * in / out) would
+    // be billions of frames; only real samples may be buffered.
+    for rate in [4_000_000_000u32, 1] {
+        let bytes = wav(1, 1, rate, 16, 100, &[1; 100]);
+        match load(
+            Source::bytes(&bytes, Some("rate.wav")),
+            &LoadOptions::default(),
+        ) {
+            Ok(signal) => {
+                let want = (50.0 * 22_050.0 / f64::from(rate)).ceil() as usize;
+                assert_eq!(signal.samples.len(), want, "{rate} Hz");
+            }
+            Err(err) => assert_names(&err, "rate.wav"),
+        }
+    }
+}

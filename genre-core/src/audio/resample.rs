@@ -113,7 +113,9 @@ impl Resampler {
         let ratio = to / from;
         Ok(Resampler {
             soxr: Soxr(handle),
-            block: Vec::with_capacity(block_len),
+            // Grown by real samples only: `block_len` follows the (untrusted)
+            // native rate and can be billions.
+            block: Vec::new(),
             block_len,
             output: Vec::with_capacity((expected_frames as f64 * ratio) as usize + 2),
             frames_in: 0,
