@@ -14,7 +14,10 @@ from conftest import ROOT
 
 MODELS = ROOT / "tests" / "fixtures" / "models"
 PARITY = ["keras_nhwc_meta.onnx", "keras_seq_meta.onnx", "torch_nchw_meta.onnx", "keras_nhwc.onnx"]
-TOL = 1e-5  # probabilities, float32 inference in two engines
+# Probabilities, float32 inference in two engines (tract vs onnxruntime). A
+# near-even segment of the example (p ~ 0.53) differs by 1.3e-5 since
+# resampling became bit-identical to librosa's (inputs moved by ~1e-7).
+TOL = 2e-5
 
 
 def ort_probabilities(model: Path, segments: np.ndarray) -> np.ndarray:

@@ -6,10 +6,13 @@
 //! the second decoder first *primes* on the packets just before its half
 //! (their audio is dropped) and then produces exactly the samples a single
 //! decoder would:
-//! - FLAC: frames are independent (no priming);
+//! - FLAC, ALAC: frames are independent (no priming);
 //! - Vorbis: a packet overlaps only the previous one (window halves);
 //! - MP3: the bit reservoir reaches at most 511 bytes (≤ 8 frames at the
 //!   lowest bitrates) back, plus one granule of IMDCT overlap.
+//!
+//! (AAC is not split: symphonia's AAC decoder differs after priming, which
+//! `split_matches_sequential` caught.)
 //!
 //! Any packet that fails to decode in either half voids the split: the
 //! packets are then decoded again in order, so corrupt files behave exactly
@@ -19,7 +22,9 @@
 use std::path::Path;
 
 use symphonia::core::codecs::audio::AudioCodecParameters;
-use symphonia::core::codecs::audio::well_known::{CODEC_ID_FLAC, CODEC_ID_MP3, CODEC_ID_VORBIS};
+use symphonia::core::codecs::audio::well_known::{
+    CODEC_ID_ALAC, CODEC_ID_FLAC, CODEC_ID_MP3, CODEC_ID_VORBIS,
+};
 use symphonia::core::packet::Packet;
 
 use super::decode::Decoded;
@@ -34,7 +39,7 @@ const MIN_PACKETS_PER_HALF: usize = 64;
 /// Packets the second decoder primes on, for codecs that split exactly.
 pub(crate) fn priming(params: &AudioCodecParameters) -> Option<usize> {
     match params.codec {
-        CODEC_ID_FLAC => Some(0),
+        CODEC_ID_FLAC | CODEC_ID_ALAC => Some(0),
         CODEC_ID_VORBIS => Some(4),
         CODEC_ID_MP3 => Some(16),
         _ => None,
