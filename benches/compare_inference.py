@@ -163,6 +163,8 @@ def main():
         print(f"  librosa + Keras predict {e['librosa_keras']:9.1f}")
         print(f"  genre predict (CLI, whole process incl. model load) {e['genre_cli']:9.1f}")
         print(f"  genre Classifier::predict_file (in process)         {g['predict_file_ms']:9.1f}")
+        print(f"    of which audio::load (decode + resample)          {g['load_audio_ms']:9.1f}")
+        print(f"    of which predict_signal (segments, MFCC, CNN)     {g['predict_signal_ms']:9.1f}")
         print(f"  ratio librosa+onnxruntime / genre CLI {e['librosa_ort'] / e['genre_cli']:.1f}x, "
               f"in process {e['librosa_ort'] / g['predict_file_ms']:.1f}x")
         print(f"  ratio librosa+Keras / genre CLI {e['librosa_keras'] / e['genre_cli']:.1f}x, "

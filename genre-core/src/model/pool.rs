@@ -161,13 +161,25 @@ impl Geometry {
         let mut column_max = vec![floor; w];
         for (plane, out) in x.chunks_exact(h * w).zip(y.chunks_exact_mut(oh * ow)) {
             for (oy, out_row) in out.chunks_exact_mut(ow).enumerate() {
-                column_max.fill(floor);
+                // The first row in range starts the maximum at `floor`
+                // (no separate fill pass), the others fold into it.
+                let mut first = true;
                 for span in rows.iter().filter(|s| (s.lo..s.hi).contains(&oy)) {
                     let iy = span.start + (oy - span.lo) * sh;
                     let row = &plane[iy * w..(iy + 1) * w];
-                    for (m, &v) in column_max.iter_mut().zip(row) {
-                        *m = if *m < v { v } else { *m };
+                    if first {
+                        for (m, &v) in column_max.iter_mut().zip(row) {
+                            *m = if floor < v { v } else { floor };
+                        }
+                        first = false;
+                    } else {
+                        for (m, &v) in column_max.iter_mut().zip(row) {
+                            *m = if *m < v { v } else { *m };
+                        }
                     }
+                }
+                if first {
+                    column_max.fill(floor);
                 }
                 for span in &cols {
                     let taps = &column_max[span.start..];
