@@ -92,7 +92,7 @@ impl Kernel for DbKernel<'_> {
     type Output = ();
 
     #[inline(always)]
-    fn call(self) {
+    fn call<S: pulp::Simd>(self, _simd: S) {
         let (amin, offset) = (self.amin, self.offset);
         // numpy, in float32: 10 * log10(maximum(amin, S)), then minus the
         // float64 reference offset (computed in float64, stored as float32).

@@ -1,6 +1,9 @@
 //! Orthonormal DCT-II (`scipy.fft.dct(x, type=2, norm="ortho")`), keeping
 //! the first `n_out` coefficients, as a precomputed float64 matrix.
 
+use super::simd::{self, Kernel};
+use pulp::Simd;
+
 /// Lane width the basis rows are padded to.
 const LANES: usize = 4;
 
@@ -75,12 +78,23 @@ impl Dct {
     /// `out[k] = Σ_i basis[k, i] · input[i]`, accumulated in float64 and
     /// rounded once to float32. `input` has `n_in` values, `out` `n_out`.
     pub fn apply(&self, input: &[f32], out: &mut [f32]) {
-        self.apply_with(input, out, &mut self.scratch());
+        simd::run(ApplyKernel {
+            dct: self,
+            input,
+            out,
+            scratch: &mut self.scratch(),
+        });
     }
 
     /// [`Self::apply`] with caller-provided working memory.
     #[inline(always)]
-    pub(crate) fn apply_with(&self, input: &[f32], out: &mut [f32], scratch: &mut DctScratch) {
+    pub(crate) fn apply_with<S: Simd>(
+        &self,
+        simd: S,
+        input: &[f32],
+        out: &mut [f32],
+        scratch: &mut DctScratch,
+    ) {
         let n = self.n_in.min(input.len());
         let (sum, diff) = (&mut scratch.sum, &mut scratch.diff);
         sum.resize(self.half, 0.0);
@@ -116,22 +130,27 @@ impl Dct {
             .enumerate()
         {
             let x = if k % 2 == 0 { &*sum } else { &*diff };
-            *o = dot(row, x) as f32;
+            *o = simd::dot(simd, row, x) as f32;
         }
     }
 }
 
-/// `Σ a[i]·b[i]` in float64 with [`LANES`] partial sums (lengths are
-/// multiples of [`LANES`]).
-#[inline(always)]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0_f64; LANES];
-    for (a4, b4) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
-        for ((s, &x), &y) in acc.iter_mut().zip(a4).zip(b4) {
-            *s += x * y;
-        }
+/// [`Dct::apply`] under [`simd::run`].
+struct ApplyKernel<'a> {
+    dct: &'a Dct,
+    input: &'a [f32],
+    out: &'a mut [f32],
+    scratch: &'a mut DctScratch,
+}
+
+impl Kernel for ApplyKernel<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn call<S: Simd>(self, simd: S) {
+        self.dct
+            .apply_with(simd, self.input, self.out, self.scratch);
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Matrix;
 use super::signal::check_range;
+use super::simd::{self, Kernel};
 use crate::{Error, Result};
+use pulp::Simd;
 
 /// Largest accepted `n_mels`.
 pub const MAX_N_MELS: usize = 4096;
@@ -331,35 +333,46 @@ impl MelFilterbank {
     /// ```
     pub fn apply(&self, power: &[f64], out: &mut [f32]) {
         if power.len() >= self.n_bins + LANES {
-            self.apply_padded(power, out);
+            simd::run(ApplyKernel {
+                bank: self,
+                power,
+                out,
+            });
             return;
         }
         let mut padded = power.to_vec();
         padded.resize(self.n_bins + LANES, 0.0);
-        self.apply_padded(&padded, out);
+        simd::run(ApplyKernel {
+            bank: self,
+            power: &padded,
+            out,
+        });
     }
 
     /// [`Self::apply`] for `power` followed by at least [`LANES`] zeros
     /// (bins past `1 + n_fft/2` must be zero).
     #[inline(always)]
-    pub(crate) fn apply_padded(&self, power: &[f64], out: &mut [f32]) {
+    pub(crate) fn apply_padded<S: Simd>(&self, simd: S, power: &[f64], out: &mut [f32]) {
         for (m, o) in out.iter_mut().enumerate().take(self.n_mels) {
             let (start, w) = self.padded_band(m);
             let p = power.get(start..start + w.len()).unwrap_or_default();
-            *o = dot(w, p) as f32;
+            *o = simd::dot(simd, w, p) as f32;
         }
     }
 }
 
-/// `Σ w[i]·p[i]` in float64 over whole lanes, with [`LANES`] independent
-/// partial sums (vectorised; not bound by one dependent add chain).
-#[inline(always)]
-fn dot(w: &[f64], p: &[f64]) -> f64 {
-    let mut acc = [0.0_f64; LANES];
-    for (w4, p4) in w.chunks_exact(LANES).zip(p.chunks_exact(LANES)) {
-        for ((a, &w), &p) in acc.iter_mut().zip(w4).zip(p4) {
-            *a += w * p;
-        }
+/// [`MelFilterbank::apply`] under [`simd::run`].
+struct ApplyKernel<'a> {
+    bank: &'a MelFilterbank,
+    power: &'a [f64],
+    out: &'a mut [f32],
+}
+
+impl Kernel for ApplyKernel<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn call<S: Simd>(self, simd: S) {
+        self.bank.apply_padded(simd, self.power, self.out);
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }

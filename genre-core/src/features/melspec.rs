@@ -9,6 +9,7 @@ use super::mel::{MelConfig, MelFilterbank, MelNorm};
 use super::simd;
 use super::stft::{FrameSink, FramesKernel, Stft, StftConfig, StftScratch};
 use crate::Result;
+use pulp::Simd;
 
 /// Parameters of `librosa.feature.melspectrogram(y, sr=22050, n_fft=2048,
 /// hop_length=512, win_length=None, window="hann", center=True,
@@ -224,10 +225,10 @@ struct MelSink<'a> {
 
 impl FrameSink for MelSink<'_> {
     #[inline(always)]
-    fn frame(&mut self, t: usize, power: &[f64]) {
+    fn frame<S: Simd>(&mut self, simd: S, t: usize, power: &[f64]) {
         let n = self.n_mels;
         if let Some(out) = self.mel.get_mut(t * n..(t + 1) * n) {
-            self.bank.apply_padded(power, out);
+            self.bank.apply_padded(simd, power, out);
         }
     }
 }

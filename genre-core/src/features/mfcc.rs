@@ -7,6 +7,7 @@ use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig};
 use super::signal::check_range;
 use super::simd::{self, Kernel};
 use crate::{Error, Result};
+use pulp::Simd;
 
 /// Parameters of `librosa.feature.mfcc(y, sr=22050, n_mfcc=20, dct_type=2,
 /// norm="ortho", lifter=0, **melspectrogram_kwargs)`; `Default` is exactly
@@ -215,12 +216,12 @@ impl Kernel for DctKernel<'_> {
     type Output = ();
 
     #[inline(always)]
-    fn call(self) {
+    fn call<S: Simd>(self, simd: S) {
         let n_mels = self.mfcc.config.mel.n_mels;
         let n_mfcc = self.mfcc.config.n_mfcc;
         let frames = self.mel.chunks_exact(n_mels).take(self.frames);
         for (frame, coeffs) in frames.zip(self.out.chunks_exact_mut(n_mfcc)) {
-            self.mfcc.dct.apply_with(frame, coeffs, self.dct);
+            self.mfcc.dct.apply_with(simd, frame, coeffs, self.dct);
             if let Some(l) = &self.mfcc.lifter {
                 for (c, w) in coeffs.iter_mut().zip(l) {
                     *c *= w;

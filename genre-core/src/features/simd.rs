@@ -4,21 +4,26 @@
 //! that LLVM vectorises only use 2-lane `f64` vectors. [`run`] executes a
 //! [`Kernel`] inside a function compiled for x86-64-v3 (AVX2 + FMA) when the
 //! CPU has it, through `pulp`'s safe dispatch (no `unsafe` here). Kernels are
-//! plain scalar Rust marked `#[inline(always)]`, so both versions compute
-//! the same operations in the same order: LLVM never contracts `a * b + c`
-//! into an FMA without fast-math flags, so results are bit-identical on
-//! every CPU (checked by the `scalar_and_dispatched_agree` tests).
+//! scalar Rust marked `#[inline(always)]` plus explicit 4-lane `f64`
+//! vectors ([`dot`]); without AVX2 those vectors are emulated with the same
+//! 4 lanes (`pulp::Scalar256b`), and LLVM never contracts `a * b + c` into
+//! an FMA without fast-math flags, so both paths compute the same
+//! operations in the same order: genre's kernels give bit-identical results
+//! with and without AVX2 (checked by the `scalar_and_dispatched_agree`
+//! tests). The FFT is rustfft's, which picks its own AVX or SSE code.
 
+use std::any::TypeId;
 use std::sync::OnceLock;
 
-use pulp::{Arch, Simd, WithSimd};
+use pulp::{Arch, Scalar, Scalar256b, Simd, WithSimd};
 
 /// A computation to run under [`run`]. Implementations must mark
 /// [`Kernel::call`] `#[inline(always)]`, and everything it calls in the hot
 /// loop too, so the code is compiled for the dispatched instruction set.
+/// `simd` always has 4 `f64` lanes.
 pub(crate) trait Kernel {
     type Output;
-    fn call(self) -> Self::Output;
+    fn call<S: Simd>(self, simd: S) -> Self::Output;
 }
 
 struct Dispatch<K>(K);
@@ -27,9 +32,29 @@ impl<K: Kernel> WithSimd for Dispatch<K> {
     type Output = K::Output;
 
     #[inline(always)]
-    fn with_simd<S: Simd>(self, _simd: S) -> K::Output {
-        self.0.call()
+    fn with_simd<S: Simd>(self, simd: S) -> K::Output {
+        // The baseline path emulates the same 4 lanes as AVX2.
+        if TypeId::of::<S>() == TypeId::of::<Scalar>() {
+            self.0.call(Scalar256b)
+        } else {
+            self.0.call(simd)
+        }
     }
+}
+
+/// `Σ a[i]·b[i]` in float64 over whole 4-lane groups (the callers pad both
+/// to a multiple of 4), four partial sums added as `(s0 + s1) + (s2 + s3)`.
+#[inline(always)]
+pub(crate) fn dot<S: Simd>(simd: S, a: &[f64], b: &[f64]) -> f64 {
+    let (a4, _) = S::as_simd_f64s(a);
+    let (b4, _) = S::as_simd_f64s(b);
+    let mut acc = simd.splat_f64s(0.0);
+    for (&x, &y) in a4.iter().zip(b4) {
+        acc = simd.add_f64s(acc, simd.mul_f64s(x, y));
+    }
+    let mut lanes = [0.0_f64; 4];
+    simd.partial_store_f64s(&mut lanes, acc);
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
 fn best() -> Arch {

@@ -17,6 +17,7 @@ use super::signal::{check_range, check_signal};
 use super::simd::{self, Kernel};
 use super::window::{hann_periodic, pad_center};
 use crate::{Error, Result};
+use pulp::Simd;
 
 /// Largest accepted `n_fft` (2^20 points).
 pub const MAX_N_FFT: usize = 1 << 20;
@@ -122,7 +123,7 @@ pub(crate) const POWER_PAD: usize = 4;
 /// Receives the power spectrum of each frame from [`Stft::for_each_frame`].
 pub(crate) trait FrameSink {
     /// `power` holds `1 + n_fft/2` values followed by [`POWER_PAD`] zeros.
-    fn frame(&mut self, t: usize, power: &[f64]);
+    fn frame<S: Simd>(&mut self, simd: S, t: usize, power: &[f64]);
 }
 
 impl Stft {
@@ -262,8 +263,9 @@ impl Stft {
     /// Calls `sink.frame(t, power)` for every frame in order. Checks the
     /// signal; allocation-free. Runs inside a [`simd::run`] kernel.
     #[inline(always)]
-    pub(crate) fn for_each_frame(
+    pub(crate) fn for_each_frame<S: Simd>(
         &self,
+        simd: S,
         signal: &[f32],
         scratch: &mut StftScratch,
         sink: &mut impl FrameSink,
@@ -276,9 +278,9 @@ impl Stft {
             self.fft
                 .process_with_scratch(&mut scratch.buffer, &mut scratch.fft_scratch);
             separate(scratch);
-            sink.frame(t, &scratch.power_a);
+            sink.frame(simd, t, &scratch.power_a);
             if t + 1 < frames {
-                sink.frame(t + 1, &scratch.power_b);
+                sink.frame(simd, t + 1, &scratch.power_b);
             }
             t += 2;
         }
@@ -334,9 +336,9 @@ impl<S: FrameSink> Kernel for FramesKernel<'_, S> {
     type Output = Result<usize>;
 
     #[inline(always)]
-    fn call(self) -> Result<usize> {
+    fn call<T: Simd>(self, simd: T) -> Result<usize> {
         self.stft
-            .for_each_frame(self.signal, self.scratch, self.sink)
+            .for_each_frame(simd, self.signal, self.scratch, self.sink)
     }
 }
 
@@ -348,7 +350,7 @@ struct PowerSink<'a> {
 
 impl FrameSink for PowerSink<'_> {
     #[inline(always)]
-    fn frame(&mut self, t: usize, power: &[f64]) {
+    fn frame<S: Simd>(&mut self, _simd: S, t: usize, power: &[f64]) {
         let bins = self.data.len() / self.frames.max(1);
         for (b, &p) in power.iter().take(bins).enumerate() {
             if let Some(o) = self.data.get_mut(b * self.frames + t) {
