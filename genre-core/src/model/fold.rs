@@ -251,17 +251,9 @@ fn apply(graph: &mut GraphProto, fold: Fold) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::proto::test_node as node;
     use super::*;
     use tract_onnx::pb::{AttributeProto, ValueInfoProto};
-
-    fn node(op: &str, inputs: &[&str], output: &str) -> NodeProto {
-        NodeProto {
-            op_type: op.into(),
-            input: inputs.iter().map(|s| s.to_string()).collect(),
-            output: vec![output.into()],
-            ..NodeProto::default()
-        }
-    }
 
     /// `x · [2, 3] + [1, −1]` (per channel) into a 1×1 conv with weights
     /// `[0.5, 4]` and bias `[10]`, optionally padded.

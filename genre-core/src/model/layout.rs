@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use tract_onnx::pb::{AttributeProto, GraphProto, NodeProto, TensorProto, ValueInfoProto};
 use tract_onnx::pb::{tensor_shape_proto::dimension, type_proto};
 
-use super::proto::{attr_ints, float_tensor, floats, fresh_name};
+use super::proto::{attr_ints, float_tensor, floats, fresh_name, ints};
 
 /// ONNX `AttributeProto.AttributeType::Ints`.
 const INTS: i32 = 7;
@@ -160,15 +160,7 @@ fn plane_of(graph: &GraphProto, name: &str, producer: &HashMap<&str, usize>) -> 
             .initializer
             .iter()
             .find(|t| Some(&t.name) == node.input.get(1))?;
-        if shape.raw_data.is_empty() {
-            shape.int64_data.clone()
-        } else {
-            shape
-                .raw_data
-                .chunks_exact(8)
-                .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-                .collect()
-        }
+        ints(shape)?
     } else {
         let input = graph.input.iter().find(|i| i.name == name)?;
         match input.r#type.as_ref().and_then(|t| t.value.as_ref()) {
@@ -318,24 +310,21 @@ fn swap_attributes(node: &mut NodeProto) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::proto::test_node;
     use super::*;
     use tract_onnx::pb::ValueInfoProto;
 
     fn node(op: &str, inputs: &[&str], output: &str, attrs: &[(&str, Vec<i64>)]) -> NodeProto {
-        NodeProto {
-            op_type: op.into(),
-            input: inputs.iter().map(|s| s.to_string()).collect(),
-            output: vec![output.into()],
-            attribute: attrs
-                .iter()
-                .map(|(name, ints)| AttributeProto {
-                    name: (*name).into(),
-                    ints: ints.clone(),
-                    ..AttributeProto::default()
-                })
-                .collect(),
-            ..NodeProto::default()
-        }
+        let mut node = test_node(op, inputs, output);
+        node.attribute = attrs
+            .iter()
+            .map(|(name, ints)| AttributeProto {
+                name: (*name).into(),
+                ints: ints.clone(),
+                ..AttributeProto::default()
+            })
+            .collect();
+        node
     }
 
     /// Keras-style: reshape to `[N, 1, h, w]`, conv 2×1, relu, pool, flatten.

@@ -4,8 +4,10 @@ use std::collections::HashMap;
 
 use tract_onnx::pb::{GraphProto, NodeProto, TensorProto};
 
-/// ONNX `TensorProto.DataType` code of f32.
+/// ONNX `TensorProto.DataType` codes used here.
 const FLOAT: i32 = 1;
+pub(crate) const INT32: i32 = 6;
+pub(crate) const INT64: i32 = 7;
 
 /// The values of an f32 initializer stored inline (`float_data` or `raw_data`).
 pub(crate) fn floats(t: &TensorProto) -> Option<Vec<f32>> {
@@ -25,6 +27,38 @@ pub(crate) fn floats(t: &TensorProto) -> Option<Vec<f32>> {
         .iter()
         .try_fold(1usize, |v, &d| v.checked_mul(usize::try_from(d).ok()?))?;
     (values.len() == volume).then_some(values)
+}
+
+/// The values of an INT32/INT64 initializer stored inline.
+pub(crate) fn ints(t: &TensorProto) -> Option<Vec<i64>> {
+    match t.data_type {
+        INT64 if !t.raw_data.is_empty() => Some(
+            t.raw_data
+                .chunks_exact(8)
+                .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                .collect(),
+        ),
+        INT64 => Some(t.int64_data.clone()),
+        INT32 if !t.raw_data.is_empty() => Some(
+            t.raw_data
+                .chunks_exact(4)
+                .map(|c| i64::from(i32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+                .collect(),
+        ),
+        INT32 => Some(t.int32_data.iter().map(|&x| i64::from(x)).collect()),
+        _ => None,
+    }
+}
+
+/// A node for the rewrite tests.
+#[cfg(test)]
+pub(crate) fn test_node(op: &str, inputs: &[&str], output: &str) -> NodeProto {
+    NodeProto {
+        op_type: op.into(),
+        input: inputs.iter().map(|s| s.to_string()).collect(),
+        output: vec![output.into()],
+        ..NodeProto::default()
+    }
 }
 
 /// A new f32 initializer.

@@ -17,9 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use tract_onnx::pb::{GraphProto, NodeProto, TensorProto};
 
-/// ONNX `TensorProto.DataType` codes used here.
-const INT32: i32 = 6;
-const INT64: i32 = 7;
+use super::proto::{INT32, INT64};
 
 /// One entry of a shape vector: known at load time, or only at run time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,21 +230,7 @@ fn int_vector(t: &TensorProto) -> Option<Vec<Dim>> {
     if t.dims.len() > 1 || t.dims.first().is_some_and(|&d| !(0..=64).contains(&d)) {
         return None;
     }
-    let ints: Vec<i64> = match t.data_type {
-        INT64 if !t.raw_data.is_empty() => t
-            .raw_data
-            .chunks_exact(8)
-            .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect(),
-        INT64 => t.int64_data.clone(),
-        INT32 if !t.raw_data.is_empty() => t
-            .raw_data
-            .chunks_exact(4)
-            .map(|c| i64::from(i32::from_le_bytes([c[0], c[1], c[2], c[3]])))
-            .collect(),
-        INT32 => t.int32_data.iter().map(|&x| i64::from(x)).collect(),
-        _ => return None,
-    };
+    let ints = super::proto::ints(t)?;
     Some(ints.into_iter().map(Dim::Known).collect())
 }
 
@@ -266,17 +250,9 @@ pub(crate) fn prune_dead_nodes(graph: &mut GraphProto) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::proto::test_node as node;
     use super::*;
     use tract_onnx::pb::{AttributeProto, ValueInfoProto};
-
-    fn node(op: &str, inputs: &[&str], output: &str) -> NodeProto {
-        NodeProto {
-            op_type: op.into(),
-            input: inputs.iter().map(|s| s.to_string()).collect(),
-            output: vec![output.into()],
-            ..NodeProto::default()
-        }
-    }
 
     fn ints(name: &str, v: &[i64]) -> TensorProto {
         TensorProto {
