@@ -7,8 +7,13 @@ the scipy-only equivalent (the same default tests called directly), and genre
 Data generation is excluded from every timing. genre runs with all cores (rayon
 over columns) and with RAYON_NUM_THREADS=1; Evidently and scipy are single-threaded.
 
+`--methods` adds a second table: anderson, cramer_von_mises, es and
+empirical_mmd on the 13 float columns — Evidently's own stattest functions, the
+scipy calls they wrap, and genre (`drift_bench --method`), at 5,000 rows
+(empirical_mmd at 1,000: Evidently holds the (n+m)^2 kernel matrix).
+
 Usage (from the repository root, after `cargo build --release -p genre-benches`):
-    /work/venvs/golden/bin/python benches/compare_drift.py [--quick]
+    /work/venvs/golden/bin/python benches/compare_drift.py [--quick] [--methods]
 """
 import json
 import os
@@ -73,13 +78,49 @@ def scipy_only(ref, cur):
             stats.ks_2samp(r, c)
 
 
-def genre(rows, repeats, threads=None):
+def genre(rows, repeats, threads=None, method=None):
     env = dict(os.environ)
     if threads:
         env["RAYON_NUM_THREADS"] = str(threads)
-    out = subprocess.run([BENCH, str(rows), str(rows), str(repeats)], capture_output=True, text=True, env=env,
-                         check=True)
+    extra = ["--method", method] if method else []
+    out = subprocess.run([BENCH, str(rows), str(rows), str(repeats)] + extra, capture_output=True, text=True,
+                         env=env, check=True)
     return json.loads(out.stdout)
+
+
+MFCC = [f"mfcc_{i + 1}" for i in range(13)]
+
+
+def evidently_method(name, ref, cur):
+    from evidently.legacy.calculations.stattests import registry
+    from evidently.legacy.core import ColumnType
+    st = registry.get_registered_stattest(name, ColumnType.Numerical)
+    for col in MFCC:
+        st(ref[col], cur[col], ColumnType.Numerical, None)
+
+
+def scipy_method(name, ref, cur):
+    for col in MFCC:
+        r, c = ref[col].to_numpy(), cur[col].to_numpy()
+        if name == "anderson":
+            stats.anderson_ksamp([r, c], variant="midrank")
+        elif name == "cramer_von_mises":
+            stats.cramervonmises_2samp(r, c)
+        elif name == "es":
+            stats.epps_singleton_2samp(r, c)
+
+
+def methods_table():
+    print(f"\n{'method (13 columns)':>20} {'rows':>6} {'Evidently':>11} {'scipy':>9} {'genre':>9}"
+          f" {'vs Evidently':>13} {'vs scipy':>9}")
+    for name, rows in [("anderson", 5_000), ("cramer_von_mises", 5_000), ("es", 5_000), ("empirical_mmd", 1_000)]:
+        ref, cur = frames(rows)
+        ev = timed(lambda: evidently_method(name, ref, cur), 1 if name == "empirical_mmd" else 3)
+        sp = timed(lambda: scipy_method(name, ref, cur), 3) if name != "empirical_mmd" else float("nan")
+        g = genre(rows, 5, method=name)["median_s"]
+        sp_txt = f"{sp:>8.3f}s" if sp == sp else f"{'-':>9}"
+        ratio = f"{sp / g:>8.1f}x" if sp == sp else f"{'-':>9}"
+        print(f"{name:>20} {rows:>6,} {ev:>10.3f}s {sp_txt} {g:>8.4f}s {ev / g:>12.0f}x {ratio}")
 
 
 def main():
@@ -99,6 +140,8 @@ def main():
         g1 = genre(rows, 7, threads=1)["median_s"]
         print(f"{rows:>18,} {ev:>10.3f}s {sp:>10.3f}s {g:>8.4f}s {g1:>8.4f}s {ev / g:>12.0f}x {sp / g:>8.1f}x"
               f" {ev / g1:>9.0f}x {sp / g1:>11.1f}x")
+    if "--methods" in sys.argv:
+        methods_table()
     if not quick:
         big = genre(1_000_000, 3)
         big1 = genre(1_000_000, 3, threads=1)

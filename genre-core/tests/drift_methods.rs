@@ -303,3 +303,46 @@ fn applicability_and_large_mmd_are_typed_errors() {
         assert!(!m.drifted(f64::NAN, thr));
     }
 }
+
+#[test]
+fn tvd_p_value_agrees_with_evidently_in_distribution() {
+    // Evidently seeds numpy with 0 and permutes rows in their original order:
+    // one fixed 1,000-draw estimate. genre's draws come from its own seeded
+    // generator over the sorted pool, so compare genre's mean over 30 seeds.
+    let g = golden("methods.json");
+    for case in g["tvd"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let ev = &case["evidently"];
+        let want = ev["score"].as_f64().unwrap();
+        let (reference, current) = frames(case);
+        let opts = |seed| DriftOptions {
+            columns: Some(vec!["predicted_genre".into()]),
+            method: Some(Method::Tvd),
+            seed,
+            ..DriftOptions::default()
+        };
+        let ours: Vec<f64> = (0..30)
+            .map(|seed| {
+                drift_report(&reference, &current, &opts(seed))
+                    .unwrap()
+                    .columns[0]
+                    .score
+                    .unwrap()
+            })
+            .collect();
+        let mean = ours.iter().sum::<f64>() / ours.len() as f64;
+        let pi = (mean + want) / 2.0;
+        let sd = (pi * (1.0 - pi) / 1000.0 * (1.0 + 1.0 / 30.0)).sqrt();
+        assert!(
+            (mean - want).abs() <= 5.0 * sd + 0.005,
+            "{name}: Evidently {want} vs genre mean {mean} (sd {sd})"
+        );
+        let drifted_share = ours.iter().filter(|&&p| p < 0.1).count() as f64 / ours.len() as f64;
+        if ev["drifted"].as_bool().unwrap() && want < 0.02 {
+            assert_eq!(drifted_share, 1.0, "{name}");
+        }
+        if !ev["drifted"].as_bool().unwrap() && want > 0.3 {
+            assert_eq!(drifted_share, 0.0, "{name}");
+        }
+    }
+}

@@ -2,14 +2,15 @@
 //! `benches/compare_drift.py` mirrors), excluding data generation, and prints
 //! one JSON line: `{"rows_ref", "rows_cur", "median_s", "min_s", "peak_rss_mb", "drifted"}`.
 //!
-//! Usage: `drift_bench ROWS_REF ROWS_CUR [REPEATS] [--profile]`
-//! (`--profile`: test against a saved reference profile instead of raw data).
+//! Usage: `drift_bench ROWS_REF ROWS_CUR [REPEATS] [--profile] [--method NAME]`
+//! (`--profile`: test against a saved reference profile instead of raw data;
+//! `--method`: one method for the 13 float columns instead of the preset's choice).
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use genre_core::drift::synthetic::seed_frame;
-use genre_core::drift::{DriftOptions, Profile, drift_report, drift_report_with_profile};
+use genre_core::drift::{DriftOptions, Method, Profile, drift_report, drift_report_with_profile};
 
 /// Peak resident set size in MiB (Linux `VmHWM`), 0 elsewhere.
 fn peak_rss_mb() -> f64 {
@@ -28,6 +29,22 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let use_profile = args.iter().any(|a| a == "--profile");
     let nums: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let method = match args
+        .iter()
+        .position(|a| a == "--method")
+        .map(|i| args.get(i + 1).map(|m| m.parse::<Method>()))
+    {
+        None => None,
+        Some(Some(Ok(m))) => Some(m),
+        Some(Some(Err(e))) => {
+            eprintln!("drift_bench: {e}");
+            return ExitCode::from(2);
+        }
+        Some(None) => {
+            eprintln!("drift_bench: --method needs a name");
+            return ExitCode::from(2);
+        }
+    };
     let (Some(&rows_ref), Some(&rows_cur)) = (nums.first(), nums.get(1)) else {
         eprintln!("usage: drift_bench ROWS_REF ROWS_CUR [REPEATS] [--profile]");
         return ExitCode::from(2);
@@ -38,7 +55,14 @@ fn main() -> ExitCode {
     ];
     let reference = seed_frame(101, rows_ref, &[], false);
     let current = seed_frame(102, rows_cur, &shift, true);
-    let options = DriftOptions::default();
+    let options = match method {
+        Some(m) => DriftOptions {
+            columns: Some((1..=13).map(|i| format!("mfcc_{i}")).collect()),
+            method: Some(m),
+            ..DriftOptions::default()
+        },
+        None => DriftOptions::default(),
+    };
     let profile = match use_profile
         .then(|| Profile::from_reference(&reference, None))
         .transpose()

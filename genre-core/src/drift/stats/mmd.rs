@@ -283,11 +283,9 @@ pub(crate) fn p_value(x: &[f64], y: &[f64], seed: u64) -> f64 {
     let total = pool.len();
     // Column 0 is the observed labelling; columns 1..=P random ones.
     const P: usize = PERMUTATIONS + 1;
-    let mut z = vec![0.0f64; total * P];
-    for i in 0..n {
-        if let Some(v) = z.get_mut(i * P) {
-            *v = 1.0;
-        }
+    let mut z: Vec<[f64; P]> = vec![[0.0f64; P]; total];
+    for zi in z.iter_mut().take(n) {
+        zi[0] = 1.0;
     }
     let mut rng = SplitMix64::new(seed);
     let mut idx: Vec<usize> = (0..total).collect();
@@ -297,50 +295,45 @@ pub(crate) fn p_value(x: &[f64], y: &[f64], seed: u64) -> f64 {
             idx.swap(i, j);
         }
         for &member in idx.iter().take(n) {
-            if let Some(v) = z.get_mut(member * P + p) {
-                *v = 1.0;
+            if let Some(zm) = z.get_mut(member) {
+                zm[p] = 1.0;
             }
         }
     }
-    // Per row i: acc[p] = Σ_{j>i} k_ij z_j[p] and r = Σ_{j>i} k_ij.
-    let (sxx, syy, t) = (0..total)
-        .into_par_iter()
-        .fold(
-            || (vec![0.0f64; P], vec![0.0f64; P], 0.0f64, vec![0.0f64; P]),
-            |(mut sxx, mut syy, mut t, mut acc), i| {
-                acc.iter_mut().for_each(|a| *a = 0.0);
-                let vi = pool.get(i).copied().unwrap_or(0.0);
-                let mut r = 0.0f64;
-                for (j, &vj) in pool.iter().enumerate().skip(i + 1) {
+    // Rows in blocks of BLOCK share each z_j while it is in cache:
+    // acc_i[p] = Σ_{j>i} k_ij z_j[p] and r_i = Σ_{j>i} k_ij.
+    const BLOCK: usize = 32;
+    let blocks: Vec<usize> = (0..total).step_by(BLOCK).collect();
+    let (sxx, syy, t) = blocks
+        .par_iter()
+        .map(|&i0| {
+            let rows = BLOCK.min(total - i0);
+            let mut acc = vec![[0.0f64; P]; rows];
+            let mut r = vec![0.0f64; rows];
+            let vals = pool.get(i0..i0 + rows).unwrap_or(&[]);
+            for (j, (&vj, zj)) in pool.iter().zip(&z).enumerate().skip(i0 + 1) {
+                let upto = (j - i0).min(rows); // rows i < j
+                for ((&vi, ai), ri) in vals.iter().zip(acc.iter_mut()).zip(r.iter_mut()).take(upto)
+                {
                     let kij = (-gamma * dist(vi, vj)).exp();
-                    r += kij;
-                    if let Some(zj) = z.get(j * P..(j + 1) * P) {
-                        for (a, &zz) in acc.iter_mut().zip(zj) {
-                            *a += kij * zz;
-                        }
+                    *ri += kij;
+                    for (a, &zz) in ai.iter_mut().zip(zj) {
+                        *a += kij * zz;
                     }
                 }
-                if let Some(zi) = z.get(i * P..(i + 1) * P) {
-                    for p in 0..P {
-                        let (zp, ap) = (
-                            zi.get(p).copied().unwrap_or(0.0),
-                            acc.get(p).copied().unwrap_or(0.0),
-                        );
-                        if let Some(s) = sxx.get_mut(p) {
-                            *s += 2.0 * zp * ap;
-                        }
-                        if let Some(s) = syy.get_mut(p) {
-                            *s += 2.0 * (1.0 - zp) * (r - ap);
-                        }
-                    }
+            }
+            let (mut sxx, mut syy, mut t) = ([0.0f64; P], [0.0f64; P], 0.0f64);
+            for ((ai, &ri), zi) in acc.iter().zip(&r).zip(z.iter().skip(i0)) {
+                for p in 0..P {
+                    sxx[p] += 2.0 * zi[p] * ai[p];
+                    syy[p] += 2.0 * (1.0 - zi[p]) * (ri - ai[p]);
                 }
-                t += 2.0 * r;
-                (sxx, syy, t, acc)
-            },
-        )
-        .map(|(sxx, syy, t, _)| (sxx, syy, t))
+                t += 2.0 * ri;
+            }
+            (sxx, syy, t)
+        })
         .reduce(
-            || (vec![0.0f64; P], vec![0.0f64; P], 0.0f64),
+            || ([0.0f64; P], [0.0f64; P], 0.0f64),
             |(mut a1, mut b1, t1), (a2, b2, t2)| {
                 a1.iter_mut().zip(&a2).for_each(|(x, y)| *x += y);
                 b1.iter_mut().zip(&b2).for_each(|(x, y)| *x += y);
