@@ -70,22 +70,10 @@ impl Hypergeom {
         if x < 0 || (x as u64) < self.low() {
             return 0.0;
         }
-        let x = x as u64;
-        if x >= self.high() {
+        if x as u64 >= self.high() {
             return 1.0;
         }
-        let mut term = self.pmf(x as i64);
-        let mut sum = term;
-        let mut j = x;
-        while j > self.low() {
-            term *= self.ratio_down(j);
-            j -= 1;
-            sum += term;
-            if term <= sum * 1e-20 && j < self.mode() {
-                break;
-            }
-        }
-        sum.min(1.0)
+        self.tail(x as u64, false)
     }
 
     /// `Pr(X > x)`.
@@ -93,18 +81,36 @@ impl Hypergeom {
         if x < 0 || (x as u64) < self.low() {
             return 1.0;
         }
-        let x = x as u64;
-        if x >= self.high() {
+        if x as u64 >= self.high() {
             return 0.0;
         }
-        let mut j = x + 1;
-        let mut term = self.pmf(j as i64);
+        self.tail(x as u64 + 1, true)
+    }
+
+    /// `Σ pmf(j)` from `from` away from the mode (upwards or downwards) to the
+    /// end of the support, by the ratio recurrence; stops once the terms, which
+    /// shrink monotonically past the mode, no longer change the sum.
+    fn tail(&self, from: u64, up: bool) -> f64 {
+        let mut term = self.pmf(from as i64);
         let mut sum = term;
-        while j < self.high() {
-            term *= self.ratio_up(j);
-            j += 1;
+        let mut j = from;
+        loop {
+            if up {
+                if j >= self.high() {
+                    break;
+                }
+                term *= self.ratio_up(j);
+                j += 1;
+            } else {
+                if j <= self.low() {
+                    break;
+                }
+                term *= self.ratio_down(j);
+                j -= 1;
+            }
             sum += term;
-            if term <= sum * 1e-20 && j > self.mode() {
+            let past_mode = if up { j > self.mode() } else { j < self.mode() };
+            if term <= sum * 1e-20 && past_mode {
                 break;
             }
         }
