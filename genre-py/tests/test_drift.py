@@ -139,3 +139,34 @@ def test_bad_inputs_raise_drift_or_config_errors() -> None:
         genre.drift.Profile.from_bytes(b"not a profile")
     with pytest.raises(FileNotFoundError):
         genre.drift.Profile.load("/nonexistent/ref.profile")
+
+
+@pytest.mark.filterwarnings("ignore:p-value (capped|floored)")
+def test_remaining_evidently_methods_match_scipy() -> None:
+    """anderson, cramer_von_mises, es, fisher_exact by name, live against scipy;
+    empirical_mmd and TVD reproducible for a seed."""
+    ref = monitoring(300, 21)
+    cur = monitoring(250, 22, shift=3.0)
+    cols = ["mfcc_1", "mfcc_2", "mfcc_3"]
+    for method, fn, thr in [
+        ("anderson", lambda r, c: stats.anderson_ksamp([r, c], variant="midrank").pvalue, 0.1),
+        ("cramer_von_mises", lambda r, c: stats.cramervonmises_2samp(r, c).pvalue, 0.1),
+        ("es", lambda r, c: stats.epps_singleton_2samp(r, c).pvalue, 0.05),
+    ]:
+        rep = genre.drift.report(ref, cur, columns=cols, method=method)
+        for col in rep.columns:
+            want = float(fn(ref[col.column].to_numpy(), cur[col.column].to_numpy()))
+            assert col.method == method
+            assert col.threshold == thr
+            assert col.score == pytest.approx(want, rel=REL, abs=1e-13)
+    binary_ref = {"flag": np.array(["a", "b", "b"] * 40, dtype=object)}
+    binary_cur = {"flag": np.array(["a", "a", "b"] * 40, dtype=object)}
+    rep = genre.drift.report(binary_ref, binary_cur, method="fisher_exact")
+    # rows: current, reference; columns: the two labels (order does not matter two-sided)
+    want = stats.fisher_exact([[80, 40], [40, 80]]).pvalue
+    assert rep.columns[0].score == pytest.approx(float(want), rel=REL)
+    for method in ["empirical_mmd", "TVD"]:
+        col = "mfcc_1" if method == "empirical_mmd" else "predicted_genre"
+        a = genre.drift.report(ref, cur, columns=[col], method=method, seed=4)
+        b = genre.drift.report(ref, cur, columns=[col], method=method, seed=4)
+        assert a.columns[0].score == b.columns[0].score
