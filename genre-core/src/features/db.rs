@@ -152,15 +152,23 @@ pub(crate) fn log10(x: f32) -> f64 {
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;
-    let poly = 1.0
-        + z * (1.0 / 3.0
-            + z * (1.0 / 5.0
-                + z * (1.0 / 7.0
-                    + z * (1.0 / 9.0
-                        + z * (1.0 / 11.0
-                            + z * (1.0 / 13.0
-                                + z * (1.0 / 15.0
-                                    + z * (1.0 / 17.0 + z * (1.0 / 19.0 + z * (1.0 / 21.0))))))))));
+    // 1 + z/3 + z²/5 + … + z¹⁰/21 by Horner, innermost term first.
+    const ODD_RECIPROCALS: [f64; 9] = [
+        1.0 / 19.0,
+        1.0 / 17.0,
+        1.0 / 15.0,
+        1.0 / 13.0,
+        1.0 / 11.0,
+        1.0 / 9.0,
+        1.0 / 7.0,
+        1.0 / 5.0,
+        1.0 / 3.0,
+    ];
+    let mut acc = 1.0 / 21.0;
+    for c in ODD_RECIPROCALS {
+        acc = c + z * acc;
+    }
+    let poly = 1.0 + z * acc;
     let ln_m = 2.0 * s * poly;
     let r = e * std::f64::consts::LOG10_2 + ln_m * std::f64::consts::LOG10_E;
     if x == f32::INFINITY { f64::INFINITY } else { r }
