@@ -5,6 +5,7 @@ use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 
 use crate::errors::{IntoPyResult, config_error};
+use crate::runtime::detach;
 use crate::source::Input;
 
 /// A sample rate from Python: a positive integer that fits in `u32`.
@@ -41,9 +42,7 @@ pub(crate) fn load<'py>(
         max_duration: max_duration.unwrap_or(defaults.max_duration),
     };
     let data = source.borrow();
-    let signal = py
-        .detach(|| audio::load(data.source(name), &options))
-        .into_py_result()?;
+    let signal = detach(py, || audio::load(data.source(name), &options))?.into_py_result()?;
     let (channels, frames, rate) = (signal.channels, signal.frames(), signal.sample_rate);
     let array = PyArray1::from_vec(py, signal.samples);
     // librosa returns 1-D for one channel (mono, or a mono file with mono=False).

@@ -68,6 +68,18 @@ pub(crate) fn pool(n_jobs: Option<i64>) -> PyResult<Arc<rayon::ThreadPool>> {
     Ok(Arc::new(build_pool(threads)?))
 }
 
+/// Runs `work` with the GIL released on the shared pool. Every call whose
+/// genre-core work may use rayon (two-thread decoding inside `audio::load`,
+/// parallel segment windows) goes through here, so rayon's global pool is
+/// never started and a forked child cannot block on its missing threads.
+pub(crate) fn detach<T, F>(py: Python<'_>, work: F) -> PyResult<T>
+where
+    F: FnOnce() -> T + Send,
+    T: Send,
+{
+    detach_on(py, None, work)
+}
+
 /// Runs `work` with the GIL released on the pool for `n_jobs`.
 pub(crate) fn detach_on<T, F>(py: Python<'_>, n_jobs: Option<i64>, work: F) -> PyResult<T>
 where

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 
 use crate::errors::{IntoPyResult, config_error};
 use crate::plans::PlanCache;
+use crate::runtime::detach;
 use crate::source::Input;
 
 static EXTRACTORS: PlanCache<SegmentConfig, SegmentExtractor> = PlanCache::new();
@@ -150,7 +151,7 @@ pub(crate) fn segments_signal<'py>(
     let ex = extractor(config.as_deref())?;
     check_rate(sr, &ex)?;
     let signal = y.as_slice()?;
-    let out = py.detach(|| ex.extract(signal)).into_py_result()?;
+    let out = detach(py, || ex.extract(signal))?.into_py_result()?;
     segments_to_numpy(py, out)
 }
 
@@ -165,9 +166,10 @@ pub(crate) fn segments_file<'py>(
 ) -> PyResult<Bound<'py, PyArray3<f32>>> {
     let ex = extractor(config.as_deref())?;
     let data = source.borrow();
-    let out = py
-        .detach(|| load_for(data.source(name), &ex).and_then(|y| ex.extract(&y)))
-        .into_py_result()?;
+    let out = detach(py, || {
+        load_for(data.source(name), &ex).and_then(|y| ex.extract(&y))
+    })?
+    .into_py_result()?;
     segments_to_numpy(py, out)
 }
 
@@ -198,8 +200,9 @@ pub(crate) fn mean_mfcc_file<'py>(
 ) -> PyResult<Bound<'py, PyArray1<f32>>> {
     let ex = extractor(config.as_deref())?;
     let data = source.borrow();
-    let out = py
-        .detach(|| load_for(data.source(name), &ex).and_then(|y| ex.mean_mfcc(&y)))
-        .into_py_result()?;
+    let out = detach(py, || {
+        load_for(data.source(name), &ex).and_then(|y| ex.mean_mfcc(&y))
+    })?
+    .into_py_result()?;
     Ok(PyArray1::from_vec(py, out))
 }

@@ -123,6 +123,22 @@ def test_extract_in_forked_child(corpus: list[Path]) -> None:
         assert [r.get(timeout=120) for r in results] == [parent, parent]
 
 
+def _child_load_and_segments(path: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return tuple(genre.load(path)[0].shape), tuple(genre.segments(path).shape)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_load_and_segments_in_forked_child(example_ogg: Path) -> None:
+    # A 20 s Vorbis file is decoded on two threads and its segments are
+    # computed in parallel: after the parent has done both, a forked child
+    # must not wait on worker threads that fork() did not copy.
+    path = str(example_ogg)
+    parent = (tuple(genre.load(path)[0].shape), tuple(genre.segments(path).shape))
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        assert pool.apply_async(_child_load_and_segments, (path,)).get(timeout=60) == parent
+
+
 def test_eight_threads_mfcc_equal_sequential() -> None:
     rng = np.random.default_rng(2)
     signals = [(0.1 * rng.standard_normal(SR * 5)).astype(np.float32) for _ in range(8)]
