@@ -39,62 +39,63 @@ fn mel_norm(norm: Option<&str>) -> PyResult<MelNorm> {
     }
 }
 
-/// The mel-spectrogram parameters shared by `mfcc` and `melspectrogram`.
-#[allow(clippy::too_many_arguments)]
-fn mel_config(
-    sr: f64,
-    n_fft: usize,
-    hop_length: Option<usize>,
-    win_length: Option<usize>,
-    center: bool,
-    n_mels: usize,
-    fmin: f64,
-    fmax: Option<f64>,
-    htk: bool,
-    norm: Option<&str>,
-) -> PyResult<MelSpectrogramConfig> {
-    Ok(MelSpectrogramConfig {
-        sample_rate: sr,
-        n_fft,
-        // librosa: hop_length=None means win_length // 4.
-        hop_length: hop_length.unwrap_or(win_length.unwrap_or(n_fft) / 4),
-        win_length,
-        center,
-        n_mels,
-        fmin,
-        fmax,
-        htk,
-        norm: mel_norm(norm)?,
-    })
+/// The mel-spectrogram parameters of `mfcc` and `melspectrogram`, built once
+/// by the Python layer's normaliser (`genre.feature._mel_config`) and passed
+/// to either function. Values are checked when the plan is built.
+#[pyclass(frozen, module = "genre._genre", name = "MelConfig")]
+pub(crate) struct PyMelConfig {
+    inner: MelSpectrogramConfig,
 }
 
-/// `mfcc(y, ...)` → `(n_mfcc, frames)` float32.
+#[pymethods]
+impl PyMelConfig {
+    #[new]
+    #[pyo3(signature = (*, sr=22_050.0, n_fft=2048, hop_length=Some(512), win_length=None, center=true, n_mels=128, fmin=0.0, fmax=None, htk=false, norm=Some("slaney")))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        sr: f64,
+        n_fft: usize,
+        hop_length: Option<usize>,
+        win_length: Option<usize>,
+        center: bool,
+        n_mels: usize,
+        fmin: f64,
+        fmax: Option<f64>,
+        htk: bool,
+        norm: Option<&str>,
+    ) -> PyResult<Self> {
+        let inner = MelSpectrogramConfig {
+            sample_rate: sr,
+            n_fft,
+            // librosa: hop_length=None means win_length // 4.
+            hop_length: hop_length.unwrap_or(win_length.unwrap_or(n_fft) / 4),
+            win_length,
+            center,
+            n_mels,
+            fmin,
+            fmax,
+            htk,
+            norm: mel_norm(norm)?,
+        };
+        Ok(PyMelConfig { inner })
+    }
+}
+
+/// `mfcc(y, mel, n_mfcc, lifter)` → `(n_mfcc, frames)` float32.
 #[pyfunction]
-#[pyo3(signature = (y, *, sr=22_050.0, n_mfcc=20, lifter=0.0, n_fft=2048, hop_length=Some(512), win_length=None, center=true, n_mels=128, fmin=0.0, fmax=None, htk=false, norm=Some("slaney")))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (y, mel, *, n_mfcc=20, lifter=0.0))]
 pub(crate) fn mfcc<'py>(
     py: Python<'py>,
     y: PyReadonlyArray1<'py, f32>,
-    sr: f64,
+    mel: &PyMelConfig,
     n_mfcc: usize,
     lifter: f32,
-    n_fft: usize,
-    hop_length: Option<usize>,
-    win_length: Option<usize>,
-    center: bool,
-    n_mels: usize,
-    fmin: f64,
-    fmax: Option<f64>,
-    htk: bool,
-    norm: Option<&str>,
 ) -> PyResult<Bound<'py, PyArray2<f32>>> {
     let config = MfccConfig {
         n_mfcc,
         lifter,
         db: DbConfig::default(),
-        mel: mel_config(
-            sr, n_fft, hop_length, win_length, center, n_mels, fmin, fmax, htk, norm,
-        )?,
+        mel: mel.inner,
     };
     let signal = y.as_slice()?;
     let out = py
@@ -103,32 +104,18 @@ pub(crate) fn mfcc<'py>(
     matrix_to_numpy(py, out)
 }
 
-/// `melspectrogram(y, ...)` → `(n_mels, frames)` float32 power.
+/// `melspectrogram(y, mel)` → `(n_mels, frames)` float32 power.
 #[pyfunction]
-#[pyo3(signature = (y, *, sr=22_050.0, n_fft=2048, hop_length=Some(512), win_length=None, center=true, n_mels=128, fmin=0.0, fmax=None, htk=false, norm=Some("slaney")))]
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn melspectrogram<'py>(
     py: Python<'py>,
     y: PyReadonlyArray1<'py, f32>,
-    sr: f64,
-    n_fft: usize,
-    hop_length: Option<usize>,
-    win_length: Option<usize>,
-    center: bool,
-    n_mels: usize,
-    fmin: f64,
-    fmax: Option<f64>,
-    htk: bool,
-    norm: Option<&str>,
+    mel: &PyMelConfig,
 ) -> PyResult<Bound<'py, PyArray2<f32>>> {
-    let config = mel_config(
-        sr, n_fft, hop_length, win_length, center, n_mels, fmin, fmax, htk, norm,
-    )?;
     let signal = y.as_slice()?;
     let out = py
         .detach(|| {
             MEL_PLANS
-                .get(&config, |c| MelSpectrogram::new(*c))?
+                .get(&mel.inner, |c| MelSpectrogram::new(*c))?
                 .compute(signal)
         })
         .into_py_result()?;

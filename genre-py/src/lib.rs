@@ -42,6 +42,7 @@ fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(audio::load, m)?)?;
     m.add_function(wrap_pyfunction!(audio::info, m)?)?;
     m.add_class::<audio::PyAudioInfo>()?;
+    m.add_class::<features::PyMelConfig>()?;
     m.add_function(wrap_pyfunction!(features::mfcc, m)?)?;
     m.add_function(wrap_pyfunction!(features::melspectrogram, m)?)?;
     m.add_function(wrap_pyfunction!(features::delta, m)?)?;

@@ -37,36 +37,25 @@ def info(source: str | bytes, name: str | None = None) -> AudioInfo: ...
 
 _F32: TypeAlias = npt.NDArray[np.float32]
 
-def mfcc(
-    y: _F32,
-    *,
-    sr: float = 22050.0,
-    n_mfcc: int = 20,
-    lifter: float = 0.0,
-    n_fft: int = 2048,
-    hop_length: int | None = ...,
-    win_length: int | None = None,
-    center: bool = True,
-    n_mels: int = 128,
-    fmin: float = 0.0,
-    fmax: float | None = None,
-    htk: bool = False,
-    norm: str | None = ...,
-) -> _F32: ...
-def melspectrogram(
-    y: _F32,
-    *,
-    sr: float = 22050.0,
-    n_fft: int = 2048,
-    hop_length: int | None = ...,
-    win_length: int | None = None,
-    center: bool = True,
-    n_mels: int = 128,
-    fmin: float = 0.0,
-    fmax: float | None = None,
-    htk: bool = False,
-    norm: str | None = ...,
-) -> _F32: ...
+@final
+class MelConfig:
+    def __new__(
+        cls,
+        *,
+        sr: float = 22050.0,
+        n_fft: int = 2048,
+        hop_length: int | None = ...,
+        win_length: int | None = None,
+        center: bool = True,
+        n_mels: int = 128,
+        fmin: float = 0.0,
+        fmax: float | None = None,
+        htk: bool = False,
+        norm: str | None = ...,
+    ) -> MelConfig: ...
+
+def mfcc(y: _F32, mel: MelConfig, *, n_mfcc: int = 20, lifter: float = 0.0) -> _F32: ...
+def melspectrogram(y: _F32, mel: MelConfig) -> _F32: ...
 def delta(data: _F32, *, width: int = 9, order: int = 1) -> _F32: ...
 def power_to_db_inplace(
     s: npt.NDArray[np.float32], *, reference: float = 1.0, amin: float = 1e-10, top_db: float | None = ...

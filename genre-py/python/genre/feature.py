@@ -42,17 +42,32 @@ def _per_channel(y: F32, compute: Callable[[F32], F32]) -> F32:
     return out.reshape(y.shape[:-1] + out.shape[1:])
 
 
-def _mel_options(
-    S: Any, window: Any, pad_mode: Any, power: Any, n_fft: int, hop_length: int | None, win_length: int | None
-) -> None:
-    if S is not None:
+def _mel_config(args: dict[str, Any]) -> _genre.MelConfig:
+    """The one normaliser of the mel-spectrogram arguments shared by :func:`mfcc`
+    and :func:`melspectrogram` (``args`` is the caller's ``locals()``):
+    rejects the options genre does not implement and builds the native config."""
+    if args["S"] is not None:
         raise ConfigError("invalid S: genre computes features from the signal y only (S= is not supported)")
-    _convert.only("window", window, "hann")
-    _convert.only("pad_mode", pad_mode, "constant")
-    _convert.only("power", power, 2.0)
-    for name, value in (("n_fft", n_fft), ("hop_length", hop_length), ("win_length", win_length)):
+    _convert.only("window", args["window"], "hann")
+    _convert.only("pad_mode", args["pad_mode"], "constant")
+    _convert.only("power", args["power"], 2.0)
+    sizes = {name: args[name] for name in ("n_fft", "hop_length", "win_length")}
+    for name, value in sizes.items():
         if value is not None and (isinstance(value, bool) or int(value) != value or value <= 0):
             raise ConfigError(f"invalid {name}: {value!r} is not a positive integer")
+    fmax = args["fmax"]
+    return _genre.MelConfig(
+        sr=float(args["sr"]),
+        n_fft=int(sizes["n_fft"]),
+        hop_length=None if sizes["hop_length"] is None else int(sizes["hop_length"]),
+        win_length=None if sizes["win_length"] is None else int(sizes["win_length"]),
+        center=bool(args["center"]),
+        n_mels=int(args["n_mels"]),
+        fmin=float(args["fmin"]),
+        fmax=None if fmax is None else float(fmax),
+        htk=bool(args["htk"]),
+        norm=args["norm"],
+    )
 
 
 def mfcc(
@@ -85,23 +100,12 @@ def mfcc(
     """
     if y is None:
         raise ConfigError("invalid y: mfcc needs the signal y")
-    _mel_options(S, window, pad_mode, power, n_fft, hop_length, win_length)
+    # `norm` here is the DCT's; the mel filterbank keeps librosa's "slaney".
+    mel = _mel_config({**locals(), "norm": "slaney"})
     _convert.only("dct_type", dct_type, 2)
     _convert.only("norm", norm, "ortho")
-    kwargs: dict[str, Any] = dict(
-        sr=float(sr),
-        n_mfcc=int(n_mfcc),
-        lifter=float(lifter),
-        n_fft=int(n_fft),
-        hop_length=None if hop_length is None else int(hop_length),
-        win_length=None if win_length is None else int(win_length),
-        center=bool(center),
-        n_mels=int(n_mels),
-        fmin=float(fmin),
-        fmax=None if fmax is None else float(fmax),
-        htk=bool(htk),
-    )
-    return _per_channel(_convert.float32(y, "y"), lambda c: _genre.mfcc(c, **kwargs))
+    n, lift = int(n_mfcc), float(lifter)
+    return _per_channel(_convert.float32(y, "y"), lambda c: _genre.mfcc(c, mel, n_mfcc=n, lifter=lift))
 
 
 def melspectrogram(
@@ -130,20 +134,8 @@ def melspectrogram(
     """
     if y is None:
         raise ConfigError("invalid y: melspectrogram needs the signal y")
-    _mel_options(S, window, pad_mode, power, n_fft, hop_length, win_length)
-    kwargs: dict[str, Any] = dict(
-        sr=float(sr),
-        n_fft=int(n_fft),
-        hop_length=None if hop_length is None else int(hop_length),
-        win_length=None if win_length is None else int(win_length),
-        center=bool(center),
-        n_mels=int(n_mels),
-        fmin=float(fmin),
-        fmax=None if fmax is None else float(fmax),
-        htk=bool(htk),
-        norm=norm,
-    )
-    return _per_channel(_convert.float32(y, "y"), lambda c: _genre.melspectrogram(c, **kwargs))
+    mel = _mel_config(locals())
+    return _per_channel(_convert.float32(y, "y"), lambda c: _genre.melspectrogram(c, mel))
 
 
 def delta(
