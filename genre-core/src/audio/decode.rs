@@ -22,6 +22,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 use symphonia::core::meta::MetadataOptions;
 
 use super::au;
+use super::raw;
 use super::signal::Truncation;
 use super::source::Source;
 use super::split;
@@ -175,13 +176,14 @@ pub(crate) fn starts_with_au_magic(file: &mut File, path: &Path) -> Result<bool>
 /// past its end (e.g. an AIFF cut inside its sound chunk) fails to probe as
 /// a seekable file; it is then probed again as a plain stream, which reads
 /// the header in order and stops at the data, as libsndfile does.
-pub(crate) fn probe<'s>(source: Source<'s>) -> Result<Box<dyn FormatReader + 's>> {
+/// Returns the reader and whether it reads the source as seekable.
+pub(crate) fn probe<'s>(source: Source<'s>) -> Result<(Box<dyn FormatReader + 's>, bool)> {
     let path = source.name();
     match probe_media(media(source, true)?, &path) {
         Err(Error::Decode { reason, .. }) if reason.starts_with(EOF_IN_HEADER) => {
-            probe_media(media(source, false)?, &path)
+            Ok((probe_media(media(source, false)?, &path)?, false))
         }
-        other => other,
+        other => Ok((other?, true)),
     }
 }
 
@@ -262,6 +264,23 @@ fn decode_symphonia(source: Source<'_>, path: &Path, window: &Window) -> Result<
             });
         }
     }
+    if let Some(layout) = raw::layout(&track) {
+        if let Some(decoded) = raw::decode(track, layout, source, path, window)? {
+            return Ok(decoded);
+        }
+        track = Track::open(source, path)?;
+    }
+    decode_packets(track, path, window)
+}
+
+/// Decodes `track` packet by packet with its symphonia decoder (on two
+/// threads when that is worthwhile).
+pub(crate) fn decode_packets(
+    mut track: Track<'_>,
+    path: &Path,
+    window: &Window,
+) -> Result<Decoded> {
+    let claimed = track.frames;
     let mut stream = Stream::new(make_decoder(&track.params, path)?, window, claimed, path);
     if let Some(priming) = split::worthwhile(&track, window) {
         return split::decode(track, stream, window, path, priming);

@@ -136,7 +136,7 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
 /// only `mono=False, sr=None` passes them through, as librosa does. (A mono
 /// mean is non-finite exactly when one of its channels is.)
 fn reject_non_finite(samples: &[f32], channels: usize, source: Source<'_>) -> Result<()> {
-    match samples.iter().position(|s| !s.is_finite()) {
+    match first_non_finite(samples) {
         None => Ok(()),
         Some(i) => Err(Error::Decode {
             path: source.name(),
@@ -147,6 +147,27 @@ fn reject_non_finite(samples: &[f32], channels: usize, source: Source<'_>) -> Re
             ),
         }),
     }
+}
+
+/// Index of the first NaN or ±inf sample. Scans blocks with a branch-free
+/// (vectorised) count of all-ones exponents first.
+pub(crate) fn first_non_finite(samples: &[f32]) -> Option<usize> {
+    const EXPONENT: u32 = 0x7f80_0000;
+    let mut offset = 0;
+    for block in samples.chunks(1024) {
+        let hits: u32 = block
+            .iter()
+            .map(|s| u32::from(s.to_bits() & EXPONENT == EXPONENT))
+            .sum();
+        if hits > 0 {
+            return block
+                .iter()
+                .position(|s| !s.is_finite())
+                .map(|i| offset + i);
+        }
+        offset += block.len();
+    }
+    None
 }
 
 /// Interleaved frames to channel-major planes.
@@ -167,6 +188,18 @@ fn deinterleave(samples: Vec<f32>, channels: usize) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_non_finite_finds_nan_and_inf() {
+        let mut x = vec![0.5f32; 3000];
+        assert_eq!(first_non_finite(&x), None);
+        x[2500] = f32::NEG_INFINITY;
+        x[2900] = f32::NAN;
+        assert_eq!(first_non_finite(&x), Some(2500));
+        x[7] = f32::NAN;
+        assert_eq!(first_non_finite(&x), Some(7));
+        assert_eq!(first_non_finite(&[f32::MAX, -f32::MAX]), None);
+    }
 
     #[test]
     fn deinterleave_orders_by_channel() {

@@ -10,6 +10,8 @@ mod au;
 mod decode;
 mod info;
 mod load;
+mod pcm;
+mod raw;
 mod resample;
 mod signal;
 mod source;

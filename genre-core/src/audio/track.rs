@@ -18,12 +18,14 @@ pub(crate) struct Track<'s> {
     pub params: AudioCodecParameters,
     /// Frames the container claims (untrusted).
     pub frames: Option<u64>,
+    /// Whether the source was probed as seekable (see [`probe`]).
+    pub seekable: bool,
 }
 
 impl<'s> Track<'s> {
     /// Probes `source` by content and finds its default audio track.
     pub fn open(source: Source<'s>, path: &Path) -> Result<Self> {
-        let reader = probe(source)?;
+        let (reader, seekable) = probe(source)?;
         let track = reader
             .default_track(TrackType::Audio)
             .ok_or_else(|| unsupported(path, "no audio track"))?;
@@ -39,6 +41,7 @@ impl<'s> Track<'s> {
             id,
             params,
             frames,
+            seekable,
         })
     }
 

@@ -9,6 +9,7 @@ use symphonia::core::audio::conv::FromSample;
 use symphonia::core::audio::sample::Sample;
 use symphonia::core::audio::{Audio, AudioBuffer, GenericAudioBufferRef};
 
+use super::pcm::{self, Encoding};
 use crate::{Error, Result};
 
 /// Most samples reserved up front from an (untrusted) header: 2^24 (64 MiB),
@@ -181,21 +182,17 @@ impl Collector {
         )))
     }
 
-    /// Offers a block of interleaved frames; keeps the ones inside the range.
-    pub fn push(&mut self, interleaved: &[f32]) -> Result<()> {
-        let channels = self.channels.max(1);
-        let Some((from, to)) = self.keep(interleaved.len() / channels)? else {
+    /// Offers a block of whole interleaved PCM frames as stored in the file;
+    /// converts and (for mono) mixes the kept ones in one pass.
+    pub fn push_pcm(&mut self, bytes: &[u8], encoding: Encoding) -> Result<()> {
+        let frame_bytes = encoding.width() * self.channels.max(1);
+        let Some((from, to)) = self.keep(bytes.len() / frame_bytes)? else {
             return Ok(());
         };
-        let block = interleaved
-            .get(from * channels..to * channels)
+        let block = bytes
+            .get(from * frame_bytes..to * frame_bytes)
             .unwrap_or_default();
-        if self.mono {
-            self.samples
-                .extend(block.chunks_exact(channels).map(mean_of_frame));
-        } else {
-            self.samples.extend_from_slice(block);
-        }
+        pcm::convert(encoding, block, self.channels, self.mono, &mut self.samples);
         Ok(())
     }
 
@@ -255,15 +252,6 @@ impl Collector {
     }
 }
 
-/// `np.mean(frame)` in f32: a running sum in channel order, one division.
-fn mean_of_frame(frame: &[f32]) -> f32 {
-    match frame {
-        [l, r] => (l + r) / 2.0,
-        [first, rest @ ..] => rest.iter().fold(*first, |acc, &s| acc + s) / frame.len() as f32,
-        [] => 0.0,
-    }
-}
-
 /// Appends the f32 channel mean of frames `from..to` of a planar buffer.
 fn mix<S>(buffer: &AudioBuffer<S>, from: usize, to: usize, out: &mut Vec<f32>)
 where
@@ -316,18 +304,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mean_of_frame_is_numpy_f32_mean() {
-        assert_eq!(mean_of_frame(&[0.25, 0.5]), 0.375);
-        assert_eq!(mean_of_frame(&[0.1, 0.2]), (0.1f32 + 0.2f32) / 2.0);
-        assert_eq!(
-            mean_of_frame(&[0.1, 0.2, 0.4]),
-            (0.1f32 + 0.2f32 + 0.4f32) / 3.0
-        );
-        assert_eq!(mean_of_frame(&[1.0, 2.0, 4.0]), 7.0 / 3.0);
-        assert_eq!(mean_of_frame(&[0.7]), 0.7);
-    }
-
-    #[test]
     fn mono_collector_keeps_the_mean_inside_the_window() {
         let window = Window {
             offset: 1.0,
@@ -339,7 +315,11 @@ mod tests {
         let mut c = Collector::new(&window, 1, 2, None, path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.kept_channels(), 1);
         // Frames 0..4 of a 1 Hz stereo stream: keeps frames 1 and 2.
-        c.push(&[0.0, 1.0, 0.5, 0.25, -1.0, 1.0, 9.0, 9.0])
+        let bytes: Vec<u8> = [0.0f32, 1.0, 0.5, 0.25, -1.0, 1.0, 9.0, 9.0]
+            .iter()
+            .flat_map(|s| s.to_le_bytes())
+            .collect();
+        c.push_pcm(&bytes, Encoding::F32(false))
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(c.is_full());
         assert_eq!(c.into_samples(), vec![0.375, 0.0]);
