@@ -48,7 +48,19 @@ def make_files(out: pathlib.Path) -> dict[str, pathlib.Path]:
     return files
 
 
+#: Seconds to wait before timing a side. numpy's OpenBLAS workers (and
+#: onnxruntime's intra-op threads) busy-wait for ~0.1 s after each call of the
+#: anchor, taking a core from the side timed next: genre's two-thread Vorbis
+#: and MP3 decoding measured 25-45 ms instead of 15 ms right after librosa.
+SETTLE = 0.3
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def median_ms(fn: Callable[[], Any], repeat: int) -> float:
+    time.sleep(SETTLE)
     fn()  # warm-up
     times = []
     for _ in range(repeat):
@@ -154,7 +166,8 @@ def main() -> None:
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="genre-bench-"))
     try:
         files = make_files(tmp)
-        print(f"genre {genre.__version__} vs librosa {librosa.__version__}, {cores} cores, median of {args.repeat}")
+        print(f"genre {genre.__version__} vs librosa {librosa.__version__}, {cores} cores, median of {args.repeat}, "
+              f"load average {load_average()}")
 
         header("Warm calls (one file, one thread each side)", "librosa")
         for label, path in files.items():
@@ -187,6 +200,7 @@ def main() -> None:
         t = time.perf_counter()
         joblib.Parallel(n_jobs=-1)(joblib.delayed(seed_segments)(p) for p in paths)
         par = (time.perf_counter() - t) * 1e3
+        time.sleep(SETTLE)
         t = time.perf_counter()
         got = genre.extract(paths)
         ours = (time.perf_counter() - t) * 1e3
@@ -223,6 +237,7 @@ def main() -> None:
         lib = statistics.median(first_call("librosa", path) for _ in range(3))
         ours = statistics.median(first_call("genre", path) for _ in range(3))
         row("import + first load + first mfcc", lib, ours)
+        print(f"\n(load average at the end: {load_average()})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
