@@ -6,8 +6,9 @@
 
 Prints a table: librosa single-threaded (BLAS/OpenMP pinned to 1 thread)
 against genre (the release `features_time` binary, single-threaded except the
-rows saying rayon, which use all cores: over the 10 segments of one track, or
-over files), with ratios, and genre's
+rows saying "rayon, N threads", which use all N cores: over the frames of one
+signal, the 10 segments of one track, or over files; librosa stays on one
+thread in every row), with ratios, and genre's
 ratio to the ~2 ms physical limit for 1,300 frames (see
 shared/design/performance.md). Medians and minima over --repeats calls.
 """
@@ -92,6 +93,8 @@ def main():
         lib = timeit(lambda: librosa.feature.mfcc(y=y, sr=SR, n_mfcc=13), args.repeats)
         gen = genre_time(args.binary, "mfcc", one, args.repeats * 5)
         rows.append(("MFCC of 30 s (13 x 1,292), 1 thread", lib, gen))
+        gen = genre_time(args.binary, "mfcc-par", one, args.repeats * 5)
+        rows.append((f"MFCC of 30 s (genre: rayon, {gen[2]} threads)", lib, gen))
         lib = timeit(lambda: seed_segments(y), args.repeats)
         gen = genre_time(args.binary, "segments", one, args.repeats * 5)
         rows.append(("10 x 3 s segments (seed loop), 1 thread", lib, gen))

@@ -23,8 +23,8 @@ fn bench(c: &mut Criterion) {
                 .unwrap()
         })
     });
-    c.bench_function("mfcc_30s_compute", |b| {
-        b.iter(|| mfcc.compute(black_box(&y)).unwrap())
+    c.bench_function("mfcc_30s_compute_parallel_rayon", |b| {
+        b.iter(|| mfcc.compute_parallel(black_box(&y)).unwrap())
     });
     let seg = SegmentExtractor::new(SegmentConfig::default()).unwrap();
     let mut scratch = seg.mfcc().scratch();

@@ -1,7 +1,8 @@
 //! Times genre's feature extraction for `benches/compare_features.py`.
 //!
 //! `features_time MODE INPUT.npy REPEATS` where MODE is `mfcc` (one
-//! `(13, frames)` MFCC of the whole signal), `segments` (the seed's 10 × 3 s
+//! `(13, frames)` MFCC of the whole signal, one thread), `mfcc-par` (the
+//! same split over rayon's threads), `segments` (the seed's 10 × 3 s
 //! segments, one thread), `segments-par` (the same, rayon over the segments)
 //! or `batch` (segments of every row of a 2-D input, rayon over rows). Prints one JSON line: per-call times in ms (min, median).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -15,7 +16,9 @@ fn main() {
     let (mode, path, repeats) = match &args[..] {
         [_, m, p, r] => (m.as_str(), p.as_str(), r.parse::<usize>().expect("REPEATS")),
         _ => {
-            eprintln!("usage: features_time mfcc|segments|segments-par|batch INPUT.npy REPEATS");
+            eprintln!(
+                "usage: features_time mfcc|mfcc-par|segments|segments-par|batch INPUT.npy REPEATS"
+            );
             std::process::exit(2);
         }
     };
@@ -41,6 +44,21 @@ fn main() {
             for _ in 0..repeats {
                 let t = Instant::now();
                 mfcc.compute_into(rows[0], &mut scratch, &mut out).unwrap();
+                times.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        "mfcc-par" => {
+            let mfcc = Mfcc::new(MfccConfig {
+                n_mfcc: 13,
+                ..Default::default()
+            })
+            .unwrap();
+            let mut scratch = mfcc.scratch();
+            let mut out = Matrix::default();
+            for _ in 0..repeats {
+                let t = Instant::now();
+                mfcc.compute_parallel_into(rows[0], &mut scratch, &mut out)
+                    .unwrap();
                 times.push(t.elapsed().as_secs_f64() * 1e3);
             }
         }

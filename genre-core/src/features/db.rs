@@ -94,30 +94,36 @@ impl Kernel for DbKernel<'_> {
     #[inline(always)]
     fn call<S: pulp::Simd>(self, _simd: S) {
         let (amin, offset) = (self.amin, self.offset);
-        // numpy, in float32: 10 * log10(maximum(amin, S)), then minus the
-        // float64 reference offset (computed in float64, stored as float32).
-        if offset == 0.0 {
-            for v in self.values.iter_mut() {
-                *v = 10.0_f32 * log10(if *v > amin { *v } else { amin }) as f32;
-            }
-        } else {
-            for v in self.values.iter_mut() {
-                let db = 10.0_f32 * log10(if *v > amin { *v } else { amin }) as f32;
-                *v = (f64::from(db) - offset) as f32;
-            }
+        for v in self.values.iter_mut() {
+            *v = db(*v, amin, offset);
         }
         if let Some(top_db) = self.top_db {
-            let floor = max(self.values) - top_db;
-            for v in self.values.iter_mut() {
-                *v = if *v > floor { *v } else { floor };
-            }
+            clip(self.values, max(self.values) - top_db);
         }
+    }
+}
+
+/// One value of `power_to_db` before clipping, as numpy computes it in
+/// float32: `10 * log10(maximum(amin, s))`, then minus the float64
+/// reference offset (computed in float64, stored as float32).
+#[inline(always)]
+pub(crate) fn db(s: f32, amin: f32, offset: f64) -> f32 {
+    let db = 10.0_f32 * log10(if s > amin { s } else { amin }) as f32;
+    // Exact (a no-op) for the default offset 0.
+    (f64::from(db) - offset) as f32
+}
+
+/// Raises every value below `floor` to it (`top_db` clipping).
+#[inline(always)]
+pub(crate) fn clip(values: &mut [f32], floor: f32) {
+    for v in values.iter_mut() {
+        *v = if *v > floor { *v } else { floor };
     }
 }
 
 /// The largest value (`-inf` for none), with independent lanes so it vectorises.
 #[inline(always)]
-fn max(values: &[f32]) -> f32 {
+pub(crate) fn max(values: &[f32]) -> f32 {
     const LANES: usize = 8;
     let mut lanes = [f32::NEG_INFINITY; LANES];
     let chunks = values.chunks_exact(LANES);

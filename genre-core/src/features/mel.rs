@@ -9,9 +9,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Matrix;
 use super::signal::check_range;
-use super::simd::{self, Kernel};
+use super::stft::{BLOCK, Lanes};
 use crate::{Error, Result};
-use pulp::Simd;
 
 /// Largest accepted `n_mels`.
 pub const MAX_N_MELS: usize = 4096;
@@ -179,15 +178,11 @@ pub struct MelFilterbank {
     starts: Vec<usize>,
     /// Number of bins in band `m`'s span.
     lens: Vec<usize>,
-    /// Band `m`'s weights are `weights[offsets[m]..offsets[m + 1]]`: its
-    /// span, then zeros up to a multiple of [`LANES`].
+    /// Band `m`'s weights are `weights[offsets[m]..offsets[m + 1]]`.
     offsets: Vec<usize>,
-    /// float32 weights (as librosa stores them), widened to float64 once.
-    weights: Vec<f64>,
+    /// float32 weights, as librosa stores them.
+    weights: Vec<f32>,
 }
-
-/// Weights per band are padded to a multiple of this many values.
-const LANES: usize = 4;
 
 type Cache = Mutex<Vec<([u64; 7], Arc<MelFilterbank>)>>;
 
@@ -236,14 +231,9 @@ impl MelFilterbank {
             starts.push(start);
             // Keep the contiguous span (zeros inside it, if any, included).
             for k in start..end {
-                let w = band.iter().find(|b| b.0 == k).map_or(0.0, |b| b.1);
-                weights.push(f64::from(w));
+                weights.push(band.iter().find(|b| b.0 == k).map_or(0.0, |b| b.1));
             }
             lens.push(end - start);
-            weights.resize(
-                weights.len() + (end - start).next_multiple_of(LANES) - (end - start),
-                0.0,
-            );
             offsets.push(weights.len());
             debug_assert_eq!(starts.len(), i + 1);
         }
@@ -296,24 +286,16 @@ impl MelFilterbank {
             let (start, w) = self.band(band);
             for (j, &v) in w.iter().enumerate() {
                 if let Some(o) = data.get_mut(band * self.n_bins + start + j) {
-                    *o = v as f32;
+                    *o = v;
                 }
             }
         }
         m
     }
 
-    /// Band `m`: its first bin and its weights (without the lane padding).
-    fn band(&self, m: usize) -> (usize, &[f64]) {
-        let (start, w) = self.padded_band(m);
-        let len = self.lens.get(m).copied().unwrap_or(0).min(w.len());
-        (start, w.get(..len).unwrap_or_default())
-    }
-
-    /// Band `m`: its first bin and its weights padded with zeros to a
-    /// multiple of [`LANES`].
+    /// Band `m`: its first bin and its weights.
     #[inline(always)]
-    fn padded_band(&self, m: usize) -> (usize, &[f64]) {
+    fn band(&self, m: usize) -> (usize, &[f32]) {
         let start = self.starts.get(m).copied().unwrap_or(0);
         let lo = self.offsets.get(m).copied().unwrap_or(0);
         let hi = self.offsets.get(m + 1).copied().unwrap_or(lo);
@@ -332,47 +314,34 @@ impl MelFilterbank {
     /// # Ok::<(), genre_core::Error>(())
     /// ```
     pub fn apply(&self, power: &[f64], out: &mut [f32]) {
-        if power.len() >= self.n_bins + LANES {
-            simd::run(ApplyKernel {
-                bank: self,
-                power,
-                out,
-            });
-            return;
-        }
-        let mut padded = power.to_vec();
-        padded.resize(self.n_bins + LANES, 0.0);
-        simd::run(ApplyKernel {
-            bank: self,
-            power: &padded,
-            out,
-        });
-    }
-
-    /// [`Self::apply`] for `power` followed by at least [`LANES`] zeros
-    /// (bins past `1 + n_fft/2` must be zero).
-    #[inline(always)]
-    pub(crate) fn apply_padded<S: Simd>(&self, simd: S, power: &[f64], out: &mut [f32]) {
         for (m, o) in out.iter_mut().enumerate().take(self.n_mels) {
-            let (start, w) = self.padded_band(m);
-            let p = power.get(start..start + w.len()).unwrap_or_default();
-            *o = simd::dot(simd, w, p) as f32;
+            let (start, w) = self.band(m);
+            let p = power.get(start..).unwrap_or_default();
+            *o = w
+                .iter()
+                .zip(p)
+                .fold(0.0, |acc, (&w, &p)| acc + f64::from(w) * p) as f32;
         }
     }
-}
 
-/// [`MelFilterbank::apply`] under [`simd::run`].
-struct ApplyKernel<'a> {
-    bank: &'a MelFilterbank,
-    power: &'a [f64],
-    out: &'a mut [f32],
-}
-
-impl Kernel for ApplyKernel<'_> {
-    type Output = ();
-
+    /// Projects the power spectra of a block of frames (one lane per
+    /// frame, `1 + n_fft/2` bins) onto the mel bands, in float32 like
+    /// librosa's `mel_basis @ S` (sgemm): `out[m][l] = scale · Σ_k w[m, k] ·
+    /// power[k][l]`, summed in order of `k`. Every lane is independent.
     #[inline(always)]
-    fn call<S: Simd>(self, simd: S) {
-        self.bank.apply_padded(simd, self.power, self.out);
+    pub(crate) fn apply_block(&self, power: &[Lanes], scale: f32, out: &mut [Lanes]) {
+        for (m, o) in out.iter_mut().enumerate().take(self.n_mels) {
+            let (start, w) = self.band(m);
+            let p = power.get(start..).unwrap_or_default();
+            let mut acc = [0.0_f32; BLOCK];
+            for (&w, p) in w.iter().zip(p) {
+                for (a, &v) in acc.iter_mut().zip(p) {
+                    *a += w * v;
+                }
+            }
+            for (o, a) in o.iter_mut().zip(acc) {
+                *o = a * scale;
+            }
+        }
     }
 }

@@ -1,15 +1,18 @@
 //! `librosa.feature.melspectrogram` (power 2) with a reusable plan.
 
+use std::ops::Range;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::Matrix;
-use super::db::DbConfig;
+use super::db::{self, DbConfig};
 use super::dct::DctScratch;
 use super::mel::{MelConfig, MelFilterbank, MelNorm};
+use super::signal::check_signal;
 use super::simd;
-use super::stft::{FrameSink, FramesKernel, Stft, StftConfig, StftScratch};
+use super::stft::{BLOCK, BlockSink, BlocksKernel, Lanes, Stft, StftConfig, StftScratch};
 use crate::Result;
-use pulp::Simd;
 
 /// Parameters of `librosa.feature.melspectrogram(y, sr=22050, n_fft=2048,
 /// hop_length=512, win_length=None, window="hann", center=True,
@@ -108,6 +111,8 @@ pub struct MelSpectrogram {
 #[derive(Debug, Clone)]
 pub struct FeatureScratch {
     pub(crate) stft: StftScratch,
+    /// The mel bands of one block of frames.
+    pub(crate) block: Vec<Lanes>,
     /// Frame-major `(frames, n_mels)` mel values.
     pub(crate) mel: Vec<f32>,
     /// Frame-major DCT output.
@@ -139,6 +144,7 @@ impl MelSpectrogram {
     pub fn scratch(&self) -> FeatureScratch {
         FeatureScratch {
             stft: self.stft.scratch(),
+            block: vec![[0.0; BLOCK]; self.config.n_mels],
             mel: Vec::new(),
             coeffs: Vec::new(),
             dct: DctScratch::default(),
@@ -186,23 +192,18 @@ impl MelSpectrogram {
         signal: &[f32],
         scratch: &mut FeatureScratch,
     ) -> Result<usize> {
-        let n_mels = self.config.n_mels;
+        check_signal("stft", signal)?;
         let frames = self.n_frames(signal.len())?;
-        scratch.mel.resize(frames * n_mels, 0.0);
-        let mut sink = MelSink {
-            bank: &self.bank,
-            n_mels,
-            mel: &mut scratch.mel,
-        };
-        simd::run(FramesKernel {
-            stft: &self.stft,
-            signal,
-            scratch: &mut scratch.stft,
-            sink: &mut sink,
-        })
+        scratch.mel.resize(frames * self.config.n_mels, 0.0);
+        let FeatureScratch {
+            stft, block, mel, ..
+        } = scratch;
+        self.run_blocks(signal, 0..frames, stft, block, mel, None)?;
+        Ok(frames)
     }
 
-    /// As [`Self::frames_into`], then `power_to_db` over the whole array.
+    /// As [`Self::frames_into`], then `power_to_db` over the whole array
+    /// (the logarithm is taken block by block while the values are in cache).
     pub(crate) fn db_frames_into(
         &self,
         signal: &[f32],
@@ -210,25 +211,127 @@ impl MelSpectrogram {
         scratch: &mut FeatureScratch,
     ) -> Result<usize> {
         db.validate()?;
-        let frames = self.frames_into(signal, scratch)?;
-        super::db::power_to_db(&mut scratch.mel, db)?;
+        check_signal("stft", signal)?;
+        let frames = self.n_frames(signal.len())?;
+        scratch.mel.resize(frames * self.config.n_mels, 0.0);
+        let FeatureScratch {
+            stft, block, mel, ..
+        } = scratch;
+        let max = self.run_blocks(signal, 0..frames, stft, block, mel, Some(db))?;
+        if let Some(top_db) = db.top_db {
+            db::clip(&mut scratch.mel, max - top_db);
+        }
         Ok(frames)
+    }
+
+    /// As [`Self::db_frames_into`] but without the `top_db` clipping, the
+    /// frames split over rayon's threads in chunks of `chunk` frames (a
+    /// multiple of [`BLOCK`]). Returns the number of frames and the
+    /// largest dB value. Bit-identical to the single-threaded path.
+    pub(crate) fn db_frames_parallel(
+        &self,
+        signal: &[f32],
+        db: &DbConfig,
+        chunk: usize,
+        mel: &mut Vec<f32>,
+    ) -> Result<(usize, f32)> {
+        db.validate()?;
+        check_signal("stft", signal)?;
+        let n_mels = self.config.n_mels;
+        let frames = self.n_frames(signal.len())?;
+        let chunk = chunk.next_multiple_of(BLOCK).max(BLOCK);
+        mel.resize(frames * n_mels, 0.0);
+        let maxima = mel
+            .par_chunks_mut(chunk * n_mels)
+            .enumerate()
+            .map_init(
+                || (self.stft.scratch(), vec![[0.0; BLOCK]; n_mels]),
+                |(stft, block), (i, out)| {
+                    let t0 = i * chunk;
+                    let range = t0..t0 + out.len() / n_mels.max(1);
+                    self.run_blocks(signal, range, stft, block, out, Some(db))
+                },
+            )
+            .collect::<Result<Vec<f32>>>()?;
+        let max = maxima
+            .into_iter()
+            .fold(f32::NEG_INFINITY, |m, v| if v > m { v } else { m });
+        Ok((frames, max))
+    }
+
+    /// Mel spectrogram (dB without clipping when `db` is given) of the
+    /// frames in `range` (starting at a multiple of [`BLOCK`]) into the
+    /// frame-major `out`, which starts at frame `range.start`. Returns the
+    /// largest value written (dB mode) or `-inf`. `signal` must be checked.
+    fn run_blocks(
+        &self,
+        signal: &[f32],
+        range: Range<usize>,
+        stft: &mut StftScratch,
+        block: &mut [Lanes],
+        out: &mut [f32],
+        db: Option<&DbConfig>,
+    ) -> Result<f32> {
+        let mut sink = MelSink {
+            bank: &self.bank,
+            base: range.start,
+            block,
+            out,
+            db: db.map(|d| (d.amin, d.offset())),
+            max: [f32::NEG_INFINITY; BLOCK],
+        };
+        simd::run(BlocksKernel {
+            stft: &self.stft,
+            signal,
+            frames: range,
+            scratch: stft,
+            sink: &mut sink,
+        })?;
+        Ok(sink
+            .max
+            .iter()
+            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m }))
     }
 }
 
-/// Projects each frame's power onto the mel bands, frame-major.
+/// Projects each block's power onto the mel bands (and takes the
+/// logarithm in dB mode), storing frame-major.
 struct MelSink<'a> {
     bank: &'a MelFilterbank,
-    n_mels: usize,
-    mel: &'a mut [f32],
+    /// Frame of `out`'s first row.
+    base: usize,
+    block: &'a mut [Lanes],
+    out: &'a mut [f32],
+    /// `(amin, offset)` of `power_to_db`, or `None` for power.
+    db: Option<(f32, f64)>,
+    /// Largest dB value per lane so far.
+    max: Lanes,
 }
 
-impl FrameSink for MelSink<'_> {
+impl BlockSink for MelSink<'_> {
     #[inline(always)]
-    fn frame<S: Simd>(&mut self, simd: S, t: usize, power: &[f64]) {
-        let n = self.n_mels;
-        if let Some(out) = self.mel.get_mut(t * n..(t + 1) * n) {
-            self.bank.apply_padded(simd, power, out);
+    fn block(&mut self, t0: usize, count: usize, power: &[Lanes]) {
+        // The powers are four times the true ones (see `stft::separate`).
+        self.bank.apply_block(power, 0.25, self.block);
+        if let Some((amin, offset)) = self.db {
+            for lanes in self.block.iter_mut() {
+                for v in lanes.iter_mut() {
+                    *v = db::db(*v, amin, offset);
+                }
+                for (&v, m) in lanes.iter().zip(self.max.iter_mut()) {
+                    *m = if v > *m { v } else { *m };
+                }
+            }
+        }
+        let n_mels = self.block.len();
+        let first = (t0 - self.base) * n_mels;
+        let Some(rows) = self.out.get_mut(first..first + count * n_mels) else {
+            return;
+        };
+        for (l, row) in rows.chunks_exact_mut(n_mels.max(1)).enumerate() {
+            for (o, lanes) in row.iter_mut().zip(self.block.iter()) {
+                *o = lanes.get(l).copied().unwrap_or(0.0);
+            }
         }
     }
 }

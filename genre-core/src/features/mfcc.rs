@@ -1,12 +1,18 @@
 //! `librosa.feature.mfcc` with a reusable, thread-shareable extractor.
 
+use rayon::prelude::*;
+
 use super::Matrix;
-use super::db::DbConfig;
+use super::db::{DbConfig, clip};
 use super::dct::{Dct, DctScratch};
 use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig};
 use super::signal::check_range;
 use super::simd::{self, Kernel};
+use super::stft::BLOCK;
 use crate::{Error, Result};
+
+/// Signals with fewer frames are not split over threads by [`Mfcc::compute`].
+const MIN_PARALLEL_FRAMES: usize = 256;
 use pulp::Simd;
 
 /// Parameters of `librosa.feature.mfcc(y, sr=22050, n_mfcc=20, dct_type=2,
@@ -134,12 +140,89 @@ impl Mfcc {
         self.mel.n_frames(n_samples)
     }
 
-    /// MFCCs `(n_mfcc, frames)`, like `librosa.feature.mfcc`.
+    /// MFCCs `(n_mfcc, frames)`, like `librosa.feature.mfcc`. Long
+    /// signals are split over rayon's threads when it has more than one
+    /// ([`Self::compute_parallel`]); the values are bit-identical either
+    /// way. [`Self::compute_into`] is the single-threaded path.
     pub fn compute(&self, signal: &[f32]) -> Result<Matrix> {
         let mut scratch = self.scratch();
         let mut out = Matrix::default();
-        self.compute_into(signal, &mut scratch, &mut out)?;
+        let frames = self.n_frames(signal.len()).unwrap_or(0);
+        if rayon::current_num_threads() > 1 && frames >= MIN_PARALLEL_FRAMES {
+            self.compute_parallel_into(signal, &mut scratch, &mut out)?;
+        } else {
+            self.compute_into(signal, &mut scratch, &mut out)?;
+        }
         Ok(out)
+    }
+
+    /// MFCCs `(n_mfcc, frames)` of one signal on all of rayon's threads:
+    /// chunks of frames are transformed and projected onto the mel bands
+    /// in parallel, then `top_db` clips at the maximum over the whole
+    /// signal and the chunks go through the DCT in parallel.
+    /// Bit-identical to [`Self::compute_into`].
+    ///
+    /// ```
+    /// use genre_core::features::{Mfcc, MfccConfig};
+    /// let mfcc = Mfcc::new(MfccConfig { n_mfcc: 13, ..Default::default() })?;
+    /// let y: Vec<f32> = (0..220_500).map(|i| (i as f32 * 0.0628).sin() * 0.5).collect();
+    /// let m = mfcc.compute_parallel(&y)?;
+    /// assert_eq!(m.shape(), (13, 431));
+    /// let mut scratch = mfcc.scratch();
+    /// let mut one = Default::default();
+    /// mfcc.compute_into(&y, &mut scratch, &mut one)?;
+    /// assert_eq!(m, one);
+    /// # Ok::<(), genre_core::Error>(())
+    /// ```
+    pub fn compute_parallel(&self, signal: &[f32]) -> Result<Matrix> {
+        let mut scratch = self.scratch();
+        let mut out = Matrix::default();
+        self.compute_parallel_into(signal, &mut scratch, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Self::compute_parallel`] reusing `scratch`'s spectrogram buffers
+    /// and `out` (each task still makes its own FFT working memory).
+    pub fn compute_parallel_into(
+        &self,
+        signal: &[f32],
+        scratch: &mut FeatureScratch,
+        out: &mut Matrix,
+    ) -> Result<()> {
+        let (n_mels, n_mfcc) = (self.config.mel.n_mels, self.config.n_mfcc);
+        let frames = self.n_frames(signal.len())?;
+        // Two chunks per thread so a busy core does not hold up the rest.
+        let tasks = 2 * rayon::current_num_threads().max(1);
+        let chunk = frames.div_ceil(tasks).next_multiple_of(BLOCK).max(BLOCK);
+        let db = &self.config.db;
+        let (frames, max) = self
+            .mel
+            .db_frames_parallel(signal, db, chunk, &mut scratch.mel)?;
+        let floor = db.top_db.map(|t| max - t);
+        let mut coeffs = std::mem::take(&mut scratch.coeffs);
+        coeffs.resize(frames * n_mfcc, 0.0);
+        scratch
+            .mel
+            .par_chunks_mut(chunk * n_mels)
+            .zip(coeffs.par_chunks_mut(chunk * n_mfcc))
+            .for_each_init(
+                || self.dct.scratch(),
+                |dct, (mel, coeffs)| {
+                    if let Some(floor) = floor {
+                        clip(mel, floor);
+                    }
+                    simd::run(DctKernel {
+                        mfcc: self,
+                        mel,
+                        frames: coeffs.len() / n_mfcc,
+                        dct,
+                        out: coeffs,
+                    });
+                },
+            );
+        transpose_into(&coeffs, n_mfcc, frames, out);
+        scratch.coeffs = coeffs;
+        Ok(())
     }
 
     /// MFCCs into `out`, reshaped to `(n_mfcc, frames)`. Once `scratch` and
@@ -156,15 +239,7 @@ impl Mfcc {
         let mut coeffs = std::mem::take(&mut scratch.coeffs);
         coeffs.resize(frames * n_mfcc, 0.0);
         self.dct_frames(scratch, frames, &mut coeffs);
-        out.resize(n_mfcc, frames);
-        let data = out.as_mut_slice();
-        for (t, frame) in coeffs.chunks_exact(n_mfcc).enumerate() {
-            for (k, &v) in frame.iter().enumerate() {
-                if let Some(o) = data.get_mut(k * frames + t) {
-                    *o = v;
-                }
-            }
-        }
+        transpose_into(&coeffs, n_mfcc, frames, out);
         scratch.coeffs = coeffs;
         Ok(())
     }
@@ -200,6 +275,19 @@ impl Mfcc {
             dct: &mut scratch.dct,
             out,
         });
+    }
+}
+
+/// Frame-major `(frames, n_mfcc)` coefficients into `out`, `(n_mfcc, frames)`.
+fn transpose_into(coeffs: &[f32], n_mfcc: usize, frames: usize, out: &mut Matrix) {
+    out.resize(n_mfcc, frames);
+    let data = out.as_mut_slice();
+    for (t, frame) in coeffs.chunks_exact(n_mfcc.max(1)).enumerate() {
+        for (k, &v) in frame.iter().enumerate() {
+            if let Some(o) = data.get_mut(k * frames + t) {
+                *o = v;
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! the imaginary part of one complex FFT — and separated by symmetry, which
 //! costs less than two real FFTs.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use rustfft::num_complex::Complex;
@@ -107,23 +108,32 @@ impl std::fmt::Debug for Stft {
     }
 }
 
+/// Frames transformed together: four complex FFTs of two real frames each.
+pub(crate) const BLOCK: usize = 8;
+
+/// One value per frame of a block.
+pub(crate) type Lanes = [f32; BLOCK];
+
+/// FFT buffers per block.
+const PAIRS: usize = BLOCK / 2;
+
 /// Per-thread working memory for [`Stft`]; make one with [`Stft::scratch`].
 #[derive(Debug, Clone)]
 pub struct StftScratch {
+    /// [`PAIRS`] FFT buffers of `n_fft` values, one after the other.
     buffer: Vec<Complex<f64>>,
     fft_scratch: Vec<Complex<f64>>,
-    /// Power of the two frames; [`POWER_PAD`] zeros follow the `1 + n_fft/2` bins.
-    power_a: Vec<f64>,
-    power_b: Vec<f64>,
+    /// Per bin `k < 1 + n_fft/2`, four times the power of the block's frames.
+    power: Vec<Lanes>,
 }
 
-/// Zeros after the power bins, so the mel kernel can read whole lanes.
-pub(crate) const POWER_PAD: usize = 4;
-
-/// Receives the power spectrum of each frame from [`Stft::for_each_frame`].
-pub(crate) trait FrameSink {
-    /// `power` holds `1 + n_fft/2` values followed by [`POWER_PAD`] zeros.
-    fn frame<S: Simd>(&mut self, simd: S, t: usize, power: &[f64]);
+/// Receives the power spectra of each block of frames from
+/// [`Stft::for_each_block`].
+pub(crate) trait BlockSink {
+    /// `power[k][l]` is **four times** `|X_{t0 + l}[k]|²` for the
+    /// `1 + n_fft/2` bins `k`; lanes `l >= count` are frames past the end
+    /// (zero power). Called in order of `t0`, a multiple of [`BLOCK`].
+    fn block(&mut self, t0: usize, count: usize, power: &[Lanes]);
 }
 
 impl Stft {
@@ -150,10 +160,9 @@ impl Stft {
         let zero = Complex::new(0.0, 0.0);
         let n = self.config.n_fft;
         StftScratch {
-            buffer: vec![zero; n],
+            buffer: vec![zero; n * PAIRS],
             fft_scratch: vec![zero; self.fft.get_inplace_scratch_len()],
-            power_a: vec![0.0; self.config.n_bins() + POWER_PAD],
-            power_b: vec![0.0; self.config.n_bins() + POWER_PAD],
+            power: vec![[0.0; BLOCK]; self.config.n_bins()],
         }
     }
 
@@ -168,6 +177,7 @@ impl Stft {
     /// # Ok::<(), genre_core::Error>(())
     /// ```
     pub fn power(&self, signal: &[f32]) -> Result<Matrix> {
+        check_signal("stft", signal)?;
         let frames = self.config.n_frames(signal.len())?;
         let mut out = Matrix::zeros(self.config.n_bins(), frames);
         let mut scratch = self.scratch();
@@ -175,9 +185,10 @@ impl Stft {
             frames,
             data: out.as_mut_slice(),
         };
-        simd::run(FramesKernel {
+        simd::run(BlocksKernel {
             stft: self,
             signal,
+            frames: 0..frames,
             scratch: &mut scratch,
             sink: &mut sink,
         })?;
@@ -260,29 +271,38 @@ impl Stft {
         }
     }
 
-    /// Calls `sink.frame(t, power)` for every frame in order. Checks the
-    /// signal; allocation-free. Runs inside a [`simd::run`] kernel.
+    /// Calls `sink.block` for every block of [`BLOCK`] frames starting in
+    /// `range` (its start a multiple of [`BLOCK`], its end at most the
+    /// number of frames), in order. Each frame is paired with the same
+    /// neighbour whatever the range, so splitting the frames into ranges
+    /// gives bit-identical results. The caller checks the signal; allocation-free.
+    /// Runs inside a [`simd::run`] kernel. Returns the signal's frame count.
     #[inline(always)]
-    pub(crate) fn for_each_frame<S: Simd>(
+    pub(crate) fn for_each_block(
         &self,
-        simd: S,
         signal: &[f32],
+        range: Range<usize>,
         scratch: &mut StftScratch,
-        sink: &mut impl FrameSink,
+        sink: &mut impl BlockSink,
     ) -> Result<usize> {
-        check_signal("stft", signal)?;
         let frames = self.config.n_frames(signal.len())?;
-        let mut t = 0;
-        while t < frames {
-            self.load_pair(signal, t, frames, &mut scratch.buffer);
+        let n = self.config.n_fft;
+        let end = range.end.min(frames);
+        let mut t0 = range.start;
+        while t0 < end {
+            for (j, buffer) in scratch.buffer.chunks_exact_mut(n).enumerate() {
+                let t = t0 + 2 * j;
+                if t < end {
+                    self.load_pair(signal, t, frames, buffer);
+                } else {
+                    buffer.fill(Complex::new(0.0, 0.0));
+                }
+            }
             self.fft
                 .process_with_scratch(&mut scratch.buffer, &mut scratch.fft_scratch);
-            separate(scratch);
-            sink.frame(simd, t, &scratch.power_a);
-            if t + 1 < frames {
-                sink.frame(simd, t + 1, &scratch.power_b);
-            }
-            t += 2;
+            separate(&scratch.buffer, n, &mut scratch.power);
+            sink.block(t0, (end - t0).min(BLOCK), &scratch.power);
+            t0 += BLOCK;
         }
         Ok(frames)
     }
@@ -291,54 +311,73 @@ impl Stft {
 /// Splits the FFT `Z` of `a + i b` into the power spectra of the two real
 /// frames: `A[k] = (Z[k] + conj Z[n-k]) / 2`, `B[k] = (Z[k] - conj Z[n-k]) / 2i`.
 /// librosa stores the STFT as complex64, so each part is rounded to float32
-/// before squaring.
+/// before squaring (in float32). The halving is left out — it commutes
+/// exactly with the rounding — so the powers are four times the true ones.
+/// Buffer `j` holds frames `2j` (lane `2j`) and `2j + 1` (lane `2j + 1`).
 #[inline(always)]
-fn separate(scratch: &mut StftScratch) {
-    let StftScratch {
-        buffer,
-        power_a,
-        power_b,
-        ..
-    } = scratch;
-    let n = buffer.len();
-    let h = n / 2 + 1;
-    let round = |v: f64| f64::from(v as f32);
-    let pair = |z: Complex<f64>, zn: Complex<f64>| {
-        let are = round((z.re + zn.re) * 0.5);
-        let aim = round((z.im - zn.im) * 0.5);
-        let bre = round((z.im + zn.im) * 0.5);
-        let bim = round((zn.re - z.re) * 0.5);
-        (are * are + aim * aim, bre * bre + bim * bim)
+fn separate(buffer: &[Complex<f64>], n: usize, power: &mut [Lanes]) {
+    let mut parts = buffer.chunks_exact(n.max(1));
+    let (Some(b0), Some(b1), Some(b2), Some(b3)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return;
     };
-    if let (Some(&z0), Some(a0), Some(b0)) =
-        (buffer.first(), power_a.first_mut(), power_b.first_mut())
-    {
-        (*a0, *b0) = pair(z0, z0);
+    let bufs = [b0, b1, b2, b3];
+    #[inline(always)]
+    fn pair(z: Complex<f64>, zn: Complex<f64>) -> (f32, f32) {
+        let are = (z.re + zn.re) as f32;
+        let aim = (z.im - zn.im) as f32;
+        let bre = (z.im + zn.im) as f32;
+        let bim = (zn.re - z.re) as f32;
+        (are * are + aim * aim, bre * bre + bim * bim)
+    }
+    if let Some(p) = power.first_mut() {
+        for (j, b) in bufs.iter().enumerate() {
+            let z = b.first().copied().unwrap_or_default();
+            let (a, c) = pair(z, z);
+            if let Some(v) = p.get_mut(2 * j..2 * j + 2) {
+                v.copy_from_slice(&[a, c]);
+            }
+        }
     }
     // Bins k = 1 ..= n/2 pair with bins n - k = n - 1 ..= n - n/2.
-    let upper = buffer.get(1..h).unwrap_or_default();
-    let lower = buffer.get(n + 1 - h..).unwrap_or_default();
-    let outs = power_a.iter_mut().skip(1).zip(power_b.iter_mut().skip(1));
-    for ((&z, &zn), (a, b)) in upper.iter().zip(lower.iter().rev()).zip(outs) {
-        (*a, *b) = pair(z, zn);
+    let h = n / 2 + 1;
+    let up = bufs.map(|b| b.get(1..h).unwrap_or_default());
+    let lo = bufs.map(|b| b.get(n + 1 - h..).unwrap_or_default());
+    let [u0, u1, u2, u3] = up;
+    let [l0, l1, l2, l3] = lo;
+    let bins = power
+        .iter_mut()
+        .skip(1)
+        .zip(u0.iter().zip(l0.iter().rev()))
+        .zip(u1.iter().zip(l1.iter().rev()))
+        .zip(u2.iter().zip(l2.iter().rev()))
+        .zip(u3.iter().zip(l3.iter().rev()));
+    for ((((p, (&z0, &n0)), (&z1, &n1)), (&z2, &n2)), (&z3, &n3)) in bins {
+        let (a0, c0) = pair(z0, n0);
+        let (a1, c1) = pair(z1, n1);
+        let (a2, c2) = pair(z2, n2);
+        let (a3, c3) = pair(z3, n3);
+        *p = [a0, c0, a1, c1, a2, c2, a3, c3];
     }
 }
 
-/// Runs [`Stft::for_each_frame`] under [`simd::run`].
-pub(crate) struct FramesKernel<'a, S> {
+/// Runs [`Stft::for_each_block`] under [`simd::run`].
+pub(crate) struct BlocksKernel<'a, S> {
     pub(crate) stft: &'a Stft,
     pub(crate) signal: &'a [f32],
+    pub(crate) frames: Range<usize>,
     pub(crate) scratch: &'a mut StftScratch,
     pub(crate) sink: &'a mut S,
 }
 
-impl<S: FrameSink> Kernel for FramesKernel<'_, S> {
+impl<S: BlockSink> Kernel for BlocksKernel<'_, S> {
     type Output = Result<usize>;
 
     #[inline(always)]
-    fn call<T: Simd>(self, simd: T) -> Result<usize> {
+    fn call<T: Simd>(self, _simd: T) -> Result<usize> {
         self.stft
-            .for_each_frame(simd, self.signal, self.scratch, self.sink)
+            .for_each_block(self.signal, self.frames, self.scratch, self.sink)
     }
 }
 
@@ -348,13 +387,15 @@ struct PowerSink<'a> {
     data: &'a mut [f32],
 }
 
-impl FrameSink for PowerSink<'_> {
+impl BlockSink for PowerSink<'_> {
     #[inline(always)]
-    fn frame<S: Simd>(&mut self, _simd: S, t: usize, power: &[f64]) {
-        let bins = self.data.len() / self.frames.max(1);
-        for (b, &p) in power.iter().take(bins).enumerate() {
-            if let Some(o) = self.data.get_mut(b * self.frames + t) {
-                *o = p as f32;
+    fn block(&mut self, t0: usize, count: usize, power: &[Lanes]) {
+        let frames = self.frames;
+        for (row, p) in self.data.chunks_exact_mut(frames.max(1)).zip(power) {
+            if let Some(out) = row.get_mut(t0..t0 + count) {
+                for (o, &v) in out.iter_mut().zip(p) {
+                    *o = v * 0.25;
+                }
             }
         }
     }

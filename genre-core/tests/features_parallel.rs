@@ -1,0 +1,78 @@
+//! One signal's MFCC split over threads equals the single-threaded result
+//! bit for bit, whatever the number of threads (chunk boundaries move).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod features_common;
+
+use features_common::lcg_signal;
+use genre_core::features::{Matrix, MelSpectrogramConfig, Mfcc, MfccConfig};
+
+fn single(mfcc: &Mfcc, y: &[f32]) -> Matrix {
+    let mut scratch = mfcc.scratch();
+    let mut out = Matrix::default();
+    mfcc.compute_into(y, &mut scratch, &mut out).unwrap();
+    out
+}
+
+fn same_bits(a: &Matrix, b: &Matrix) -> bool {
+    a.shape() == b.shape()
+        && a.as_slice()
+            .iter()
+            .zip(b.as_slice())
+            .all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
+#[test]
+fn parallel_mfcc_is_bit_identical_to_single_threaded() {
+    // A loud burst in the middle moves the global top_db maximum into one chunk.
+    let mut y = lcg_signal(22_050 * 7 + 333);
+    for v in y.iter_mut().skip(80_000).take(2_000) {
+        *v *= 40.0;
+    }
+    let configs = [
+        MfccConfig {
+            n_mfcc: 13,
+            ..Default::default()
+        },
+        MfccConfig {
+            n_mfcc: 20,
+            lifter: 22.0,
+            mel: MelSpectrogramConfig {
+                n_fft: 1023,
+                hop_length: 300,
+                n_mels: 41,
+                center: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    ];
+    for config in configs {
+        let mfcc = Mfcc::new(config).unwrap();
+        for len in [y.len(), 2_048, 2_048 + 512 * 9, 22_050 * 3 + 1] {
+            let y = &y[..len];
+            let want = single(&mfcc, y);
+            for threads in [1, 2, 3, 5] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let got = pool.install(|| mfcc.compute_parallel(y).unwrap());
+                assert!(same_bits(&got, &want), "{len} samples, {threads} threads");
+                let auto = pool.install(|| mfcc.compute(y).unwrap());
+                assert!(same_bits(&auto, &want), "compute, {len}, {threads}");
+            }
+        }
+    }
+}
+
+#[test]
+fn parallel_mfcc_rejects_bad_signals() {
+    let mfcc = Mfcc::new(MfccConfig::default()).unwrap();
+    assert!(mfcc.compute_parallel(&[]).is_err());
+    let mut y = vec![0.1_f32; 50_000];
+    y[40_000] = f32::NAN;
+    assert!(mfcc.compute_parallel(&y).is_err());
+    y[40_000] = f32::INFINITY;
+    assert!(mfcc.compute_parallel(&y).is_err());
+}
