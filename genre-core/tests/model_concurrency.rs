@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use genre_core::model::{Classifier, ModelOptions};
+use genre_core::model::{Batching, Classifier, ModelOptions};
 
 #[test]
 fn many_threads_share_one_classifier() {
@@ -55,5 +55,50 @@ fn many_threads_share_one_classifier() {
             .flat_map(|s| s.probabilities.clone())
             .collect();
         assert_eq!(probs, expected[t]);
+    }
+}
+
+/// Splitting a track's segments over rayon threads gives exactly the bits of
+/// the sequential run, for every pool size and segment count (odd ones too).
+#[test]
+fn parallel_segments_equal_sequential_bit_for_bit() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for model in ["keras_nhwc_meta", "torch_nchw_meta", "keras_logits"] {
+        let clf = Classifier::from_path(
+            dir.join(format!("tests/fixtures/models/{model}.onnx")),
+            &ModelOptions::default(),
+        )
+        .expect("load");
+        let seg = 130 * 13;
+        let x: Vec<f32> = (0..13 * seg)
+            .map(|i| (((i * 31) % 257) as f32 - 128.0) / 25.0)
+            .collect();
+        for threads in [1, 2, 3, 5] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            for n in [1, 2, 4, 7, 10, 13] {
+                let x = &x[..n * seg];
+                let sequential = clf
+                    .probabilities_with(x, Batching::Sequential)
+                    .expect("sequential");
+                let (parallel, auto) = pool.install(|| {
+                    (
+                        clf.probabilities_with(x, Batching::Parallel)
+                            .expect("parallel"),
+                        clf.probabilities(x).expect("auto"),
+                    )
+                });
+                assert_eq!(
+                    parallel, sequential,
+                    "{model}: {threads} threads, {n} segments"
+                );
+                assert_eq!(
+                    auto, sequential,
+                    "{model}: auto, {threads} threads, {n} segments"
+                );
+            }
+        }
     }
 }

@@ -18,13 +18,15 @@ const PARALLEL_MIN_SEGMENTS: usize = 4;
 /// float rounding); they differ only in speed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Batching {
-    /// Parallel from a few segments on, sequential below (fastest measured
-    /// for the seed's CNN; see `benches/compare_inference.py`).
+    /// Parallel from a few segments on when rayon has more than one thread,
+    /// sequential otherwise (fastest measured for the seed's CNN; see
+    /// `benches/compare_inference.py`).
     #[default]
     Auto,
     /// One segment at a time through the batch-1 plan, on this thread.
     Sequential,
-    /// Segments split over rayon threads, each through the batch-1 plan.
+    /// Segments split into one sub-batch per rayon thread, each run segment
+    /// by segment through the batch-1 plan (bit-identical to `Sequential`).
     Parallel,
     /// One tract run of the whole batch through the symbolic-batch plan.
     OneBatch,
@@ -173,14 +175,18 @@ impl Classifier {
         let seg = self.contract.features.segment_len();
         let c = self.model.classes();
         let mut out = vec![0f32; n * c];
+        let threads = rayon::current_num_threads();
         let batching = match batching {
-            Batching::Auto if n >= PARALLEL_MIN_SEGMENTS => Batching::Parallel,
+            Batching::Auto if n >= PARALLEL_MIN_SEGMENTS && threads > 1 => Batching::Parallel,
             Batching::Auto => Batching::Sequential,
             other => other,
         };
         match batching {
             Batching::Parallel => {
-                let chunk = n.div_ceil(rayon::current_num_threads().max(1));
+                // One sub-batch per thread, each run segment by segment
+                // through the batch-1 plan: the same operations as
+                // `Sequential`, so the same bits.
+                let chunk = n.div_ceil(threads.max(1));
                 segments
                     .par_chunks(chunk * seg)
                     .zip(out.par_chunks_mut(chunk * c))

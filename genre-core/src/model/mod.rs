@@ -7,6 +7,7 @@
 //! model, a sidecar `<model>.json`, explicit [`ModelOptions`] or GTZAN defaults.
 
 mod classifier;
+mod conv;
 #[cfg(feature = "default-model")]
 mod default_model;
 mod fold;
@@ -17,6 +18,7 @@ mod pool;
 mod prediction;
 mod proto;
 mod rewrite;
+mod simd;
 
 pub use classifier::{Batching, Classifier};
 #[cfg(feature = "default-model")]

@@ -9,6 +9,7 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::DimLike;
 use tract_onnx::tract_hir::ops::unimpl::UnimplementedOp;
 
+use super::conv::direct_convs;
 use super::fold::fold_affine_into_conv;
 use super::layout::widen_narrow_planes;
 use super::metadata::{ModelFeatures, OutputKind};
@@ -278,7 +279,12 @@ fn typed(name: &str, model: InferenceModel, shape: TVec<TDim>) -> Result<(TypedM
     let model = model
         .with_input_fact(0, InferenceFact::dt_shape(f32::datum_type(), shape))
         .map_err(graph_err)?;
-    let mut optimized = model.into_optimized().map_err(graph_err)?;
+    let mut typed = model
+        .into_typed()
+        .and_then(TypedModel::into_decluttered)
+        .map_err(graph_err)?;
+    direct_convs(&mut typed).map_err(graph_err)?;
+    let mut optimized = typed.into_optimized().map_err(graph_err)?;
     fuse_relu_maxpool(&mut optimized).map_err(graph_err)?;
     let plan = optimized.clone().into_runnable().map_err(graph_err)?;
     Ok((optimized, plan))

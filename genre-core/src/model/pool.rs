@@ -13,12 +13,15 @@
 //! size and padding come from tract's own `PoolSpec`, so every padding mode
 //! (`VALID`, `SAME_*`, explicit, `ceil_mode`) matches tract's.
 
+use pulp::{Simd, WithSimd};
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::array::{Pad, PadMode};
 use tract_onnx::tract_core::ops::binary::{OptBinByScalar, TypedBinOp};
 use tract_onnx::tract_core::ops::cnn::{MaxPool, OptMaxPool, PaddingSpec, PoolSpec};
 use tract_onnx::tract_core::ops::nn::DataFormat;
+
+use super::simd::arch;
 
 /// `max(floor, MaxPool2d(x))` over an NCHW f32 tensor.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -72,7 +75,12 @@ impl EvalOp for ReluMaxPool {
             let x = input.try_as_plain_ram()?;
             let mut y = output.try_as_plain_ram_mut()?;
             let floor = if self.relu { 0.0 } else { f32::MIN };
-            geometry.pool(x.as_slice::<f32>()?, y.as_slice_mut::<f32>()?, floor);
+            arch().dispatch(PoolRun {
+                geometry: &geometry,
+                x: x.as_slice::<f32>()?,
+                y: y.as_slice_mut::<f32>()?,
+                floor,
+            });
         }
         Ok(tvec!(output.into_tvalue()))
     }
@@ -84,6 +92,23 @@ impl TypedOp for ReluMaxPool {
     }
 
     as_op!();
+}
+
+/// One evaluation, compiled for the CPU's best instruction set.
+struct PoolRun<'a> {
+    geometry: &'a Geometry,
+    x: &'a [f32],
+    y: &'a mut [f32],
+    floor: f32,
+}
+
+impl WithSimd for PoolRun<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
+        self.geometry.pool(self.x, self.y, self.floor);
+    }
 }
 
 /// One pooling geometry over `h × w` planes.
@@ -135,6 +160,13 @@ impl Geometry {
     }
 
     /// Pools every plane of `x` into `y`, each maximum starting at `floor`.
+    ///
+    /// Per output row: the vertical maximum of the window's input rows goes
+    /// into a row buffer whose horizontal padding holds `floor` (a tap there
+    /// changes no maximum that starts at `floor`); then every horizontal
+    /// window position's maximum over that buffer (contiguous, vectorised),
+    /// and the outputs take every `stride`-th of those.
+    #[inline(always)]
     fn pool(&self, x: &[f32], y: &mut [f32], floor: f32) {
         let (h, w, oh, ow) = (self.h, self.w, self.oh, self.ow);
         y.fill(floor);
@@ -149,61 +181,56 @@ impl Geometry {
             self.pad_top,
             h,
         );
-        let cols = Self::spans(
-            ow,
-            self.kernel[1],
-            self.strides[1],
-            self.dilations[1],
-            self.pad_left,
-            w,
-        );
         let (sh, sw) = (self.strides[0], self.strides[1]);
-        let mut column_max = vec![floor; w];
+        let (kw, dw, left) = (self.kernel[1], self.dilations[1], self.pad_left);
+        // Window position j covers padded[j + k dw], k < kw; outputs read
+        // positions 0, sw, 2 sw, …
+        let positions = (ow - 1) * sw + 1;
+        let reach = positions + (kw.max(1) - 1) * dw;
+        let mut padded = vec![floor; reach.max(left + w)];
+        let mut window = vec![floor; positions];
         for (plane, out) in x.chunks_exact(h * w).zip(y.chunks_exact_mut(oh * ow)) {
             for (oy, out_row) in out.chunks_exact_mut(ow).enumerate() {
-                // The first row in range starts the maximum at `floor`
-                // (no separate fill pass), the others fold into it.
-                let mut first = true;
-                for span in rows.iter().filter(|s| (s.lo..s.hi).contains(&oy)) {
-                    let iy = span.start + (oy - span.lo) * sh;
-                    let row = &plane[iy * w..(iy + 1) * w];
-                    if first {
-                        for (m, &v) in column_max.iter_mut().zip(row) {
-                            *m = if floor < v { v } else { floor };
-                        }
-                        first = false;
-                    } else {
-                        for (m, &v) in column_max.iter_mut().zip(row) {
-                            *m = if *m < v { v } else { *m };
+                let column_max = &mut padded[left..left + w];
+                let mut taps = rows
+                    .iter()
+                    .filter(|s| (s.lo..s.hi).contains(&oy))
+                    .map(|span| {
+                        let iy = span.start + (oy - span.lo) * sh;
+                        &plane[iy * w..(iy + 1) * w]
+                    });
+                match (taps.next(), taps.next(), taps.next()) {
+                    (Some(a), Some(b), Some(c)) => {
+                        for (((m, &x), &y), &z) in column_max.iter_mut().zip(a).zip(b).zip(c) {
+                            let v = if floor < x { x } else { floor };
+                            let v = if v < y { y } else { v };
+                            *m = if v < z { z } else { v };
                         }
                     }
+                    (Some(a), Some(b), None) => {
+                        for ((m, &x), &y) in column_max.iter_mut().zip(a).zip(b) {
+                            let v = if floor < x { x } else { floor };
+                            *m = if v < y { y } else { v };
+                        }
+                    }
+                    (Some(a), None, _) => {
+                        for (m, &x) in column_max.iter_mut().zip(a) {
+                            *m = if floor < x { x } else { floor };
+                        }
+                    }
+                    _ => column_max.fill(floor),
                 }
-                if first {
-                    column_max.fill(floor);
+                for row in taps {
+                    for (m, &v) in column_max.iter_mut().zip(row) {
+                        *m = if *m < v { v } else { *m };
+                    }
                 }
-                for span in &cols {
-                    let taps = &column_max[span.start..];
-                    let outs = &mut out_row[span.lo..span.hi];
-                    if sw == 1 {
-                        for (o, &v) in outs.iter_mut().zip(taps) {
-                            *o = if *o < v { v } else { *o };
-                        }
-                    } else {
-                        // Whole stride-wide chunks (vectorisable), then a
-                        // last tap that may sit in a shorter chunk.
-                        let whole = (taps.len() / sw).min(outs.len());
-                        let (head, tail) = outs.split_at_mut(whole);
-                        if sw == 2 {
-                            stride2_max(head, taps);
-                        } else {
-                            for (o, v) in head.iter_mut().zip(taps.chunks_exact(sw)) {
-                                let v = v[0];
-                                *o = if *o < v { v } else { *o };
-                            }
-                        }
-                        for (o, &v) in tail.iter_mut().zip(taps[whole * sw..].iter().step_by(sw)) {
-                            *o = if *o < v { v } else { *o };
-                        }
+                horizontal_max(&mut window, &padded, kw, dw);
+                if sw == 2 {
+                    every_other(out_row, &window);
+                } else {
+                    for (o, &v) in out_row.iter_mut().zip(window.iter().step_by(sw)) {
+                        *o = v;
                     }
                 }
             }
@@ -211,21 +238,52 @@ impl Geometry {
     }
 }
 
-/// `out[i] = max(out[i], taps[2 i])`, eight outputs at a time so the
-/// compiler vectorises the even-lane gather with shuffles.
-fn stride2_max(out: &mut [f32], taps: &[f32]) {
-    let done = (out.len() / 8).min(taps.len() / 16) * 8;
-    for (o, t) in out[..done].chunks_exact_mut(8).zip(taps.chunks_exact(16)) {
+/// `window[j] = max(padded[j + k dw] for k < kw)`. The common kernels are
+/// written as one expression per position, which the compiler vectorises
+/// (a `*m = max(*m, v)` pass per tap becomes masked stores).
+#[inline(always)]
+fn horizontal_max(window: &mut [f32], padded: &[f32], kw: usize, dw: usize) {
+    let max = |a: f32, b: f32| if a < b { b } else { a };
+    match kw {
+        0 | 1 => window.copy_from_slice(&padded[..window.len()]),
+        2 => {
+            for ((m, &a), &b) in window.iter_mut().zip(padded).zip(&padded[dw..]) {
+                *m = max(a, b);
+            }
+        }
+        3 => {
+            for (((m, &a), &b), &c) in window
+                .iter_mut()
+                .zip(padded)
+                .zip(&padded[dw..])
+                .zip(&padded[2 * dw..])
+            {
+                *m = max(max(a, b), c);
+            }
+        }
+        _ => {
+            for (j, m) in window.iter_mut().enumerate() {
+                *m = (1..kw).fold(padded[j], |acc, k| max(acc, padded[j + k * dw]));
+            }
+        }
+    }
+}
+
+/// `out[i] = window[2 i]`, eight outputs at a time so the compiler
+/// vectorises the even-lane gather with shuffles.
+#[inline(always)]
+fn every_other(out: &mut [f32], window: &[f32]) {
+    let done = (out.len() / 8).min(window.len() / 16) * 8;
+    for (o, t) in out[..done].chunks_exact_mut(8).zip(window.chunks_exact(16)) {
         for i in 0..8 {
-            let v = t[2 * i];
-            o[i] = if o[i] < v { v } else { o[i] };
+            o[i] = t[2 * i];
         }
     }
     for (o, &v) in out[done..]
         .iter_mut()
-        .zip(taps[2 * done..].iter().step_by(2))
+        .zip(window[2 * done..].iter().step_by(2))
     {
-        *o = if *o < v { v } else { *o };
+        *o = v;
     }
 }
 
