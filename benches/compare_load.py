@@ -5,7 +5,7 @@
 Needs a Python with librosa 0.11, soundfile and soxr (tests/scripts/
 requirements-audio.txt) and cargo. Writes four 30 s files made from the
 bundled example clip (22,050 Hz mono WAV, 44.1 kHz stereo OGG, 48 kHz stereo
-FLAC, 44.1 kHz stereo MP3), times `librosa.load(f, sr=22050)` in this
+FLAC, 44.1 kHz stereo MP3, 44.1 kHz stereo 16-bit WAV), times `librosa.load(f, sr=22050)` in this
 process (warm, median of --repeat) and genre's `time_load` binary
 (`genre_core::audio::load`, same options, median of --repeat), and prints a
 table with ratios. librosa is single-threaded; genre is timed twice: on one
@@ -41,6 +41,7 @@ def make_files(out: pathlib.Path) -> list[tuple[str, pathlib.Path]]:
         ("44.1 kHz stereo OGG Vorbis", out / "stereo44100.ogg", y, sr, "OGG", "VORBIS"),
         ("48 kHz stereo FLAC", out / "stereo48000.flac", st48, 48000, "FLAC", "PCM_16"),
         ("44.1 kHz stereo MP3", out / "stereo44100.mp3", y, sr, "MP3", "MPEG_LAYER_III"),
+        ("44.1 kHz stereo 16-bit WAV", out / "stereo44100.wav", y, sr, "WAV", "PCM_16"),
     ]
     for _, path, data, rate, fmt, sub in files:
         sf.write(path, np.clip(data * 0.9, -1, 1), rate, format=fmt, subtype=sub)

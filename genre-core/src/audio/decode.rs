@@ -87,7 +87,9 @@ pub fn decode(source: Source<'_>) -> Result<Decoded> {
     decode_window(source, &Window::all(DEFAULT_MAX_DURATION))
 }
 
-/// Decodes the frames of `window` from `source`.
+/// Decodes the frames of `window` from `source`. When the window resamples
+/// while decoding (a mono load to another rate), the samples come back at
+/// that rate and `sample_rate` says so; otherwise at the native rate.
 pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decoded> {
     let path = source.name();
     match source {

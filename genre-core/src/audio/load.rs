@@ -91,6 +91,13 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
         duration: options.duration,
         max_duration: options.max_duration,
         mono: options.mono,
+        // A mono signal is resampled while it decodes; channels of a
+        // multi-channel one below, one after another.
+        resample_to: options.sr.filter(|_| options.mono),
+        // librosa's `valid_audio`: `to_mono` and `resample` refuse NaN/±inf
+        // (float WAV/AU can hold them); only `mono=False, sr=None` passes
+        // them through.
+        check_finite: options.mono || options.sr.is_some(),
     };
     let decoded = decode_window(source, &window)?;
     let channels = decoded.channels.max(1);
@@ -105,12 +112,9 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
             },
         });
     }
-    if options.mono || options.sr.is_some() {
-        reject_non_finite(&decoded.samples, channels, source)?;
-    }
     let truncated = decoded.truncated;
     let sample_rate = decoded.sample_rate;
-    // A mono load arrives already averaged (one channel).
+    // A mono load arrives already averaged (one channel) and resampled.
     let planar = deinterleave(decoded.samples, channels);
     let samples = match options.sr {
         Some(sr) if sr != sample_rate => {
@@ -128,46 +132,6 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
         sample_rate: options.sr.unwrap_or(sample_rate),
         truncated,
     })
-}
-
-/// librosa's `valid_audio` check: `to_mono` and `resample` raise
-/// "Audio buffer is not finite everywhere" on NaN or ±inf samples (float
-/// WAV/AU can hold them), so a load that mixes or resamples refuses them;
-/// only `mono=False, sr=None` passes them through, as librosa does. (A mono
-/// mean is non-finite exactly when one of its channels is.)
-fn reject_non_finite(samples: &[f32], channels: usize, source: Source<'_>) -> Result<()> {
-    match first_non_finite(samples) {
-        None => Ok(()),
-        Some(i) => Err(Error::Decode {
-            path: source.name(),
-            reason: format!(
-                "frame {} holds a NaN or infinite sample (librosa.load refuses non-finite \
-                 audio unless mono=False and sr=None)",
-                i / channels.max(1)
-            ),
-        }),
-    }
-}
-
-/// Index of the first NaN or ±inf sample. Scans blocks with a branch-free
-/// (vectorised) count of all-ones exponents first.
-pub(crate) fn first_non_finite(samples: &[f32]) -> Option<usize> {
-    const EXPONENT: u32 = 0x7f80_0000;
-    let mut offset = 0;
-    for block in samples.chunks(1024) {
-        let hits: u32 = block
-            .iter()
-            .map(|s| u32::from(s.to_bits() & EXPONENT == EXPONENT))
-            .sum();
-        if hits > 0 {
-            return block
-                .iter()
-                .position(|s| !s.is_finite())
-                .map(|i| offset + i);
-        }
-        offset += block.len();
-    }
-    None
 }
 
 /// Interleaved frames to channel-major planes.
@@ -188,18 +152,6 @@ fn deinterleave(samples: Vec<f32>, channels: usize) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn first_non_finite_finds_nan_and_inf() {
-        let mut x = vec![0.5f32; 3000];
-        assert_eq!(first_non_finite(&x), None);
-        x[2500] = f32::NEG_INFINITY;
-        x[2900] = f32::NAN;
-        assert_eq!(first_non_finite(&x), Some(2500));
-        x[7] = f32::NAN;
-        assert_eq!(first_non_finite(&x), Some(7));
-        assert_eq!(first_non_finite(&[f32::MAX, -f32::MAX]), None);
-    }
 
     #[test]
     fn deinterleave_orders_by_channel() {

@@ -14,6 +14,7 @@ mod pcm;
 mod raw;
 mod resample;
 mod signal;
+mod sink;
 mod source;
 mod split;
 mod stream;

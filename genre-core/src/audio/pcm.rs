@@ -201,10 +201,12 @@ pub(crate) fn decode_stream(
         }
         _ => None,
     };
+    let channels = collector.kept_channels();
+    let (samples, sample_rate) = collector.finish()?;
     Ok(Decoded {
-        channels: collector.kept_channels(),
-        samples: collector.into_samples(),
-        sample_rate: layout.sample_rate,
+        channels,
+        samples,
+        sample_rate,
         truncated,
     })
 }

@@ -145,6 +145,37 @@ impl Resampler {
         Ok(())
     }
 
+    /// The input not yet resampled: append samples to it, then call
+    /// [`flush_full`](Self::flush_full) (saves a copy when the caller can
+    /// write its samples here directly).
+    pub fn pending(&mut self) -> &mut Vec<f32> {
+        &mut self.block
+    }
+
+    /// Resamples every whole block of [`pending`](Self::pending) input.
+    pub fn flush_full(&mut self) -> Result<()> {
+        if self.block.len() < self.block_len {
+            return Ok(());
+        }
+        let block = std::mem::take(&mut self.block);
+        let mut done = 0;
+        let mut result = Ok(());
+        while result.is_ok() {
+            let Some(next) = block.get(done..done + self.block_len) else {
+                break;
+            };
+            self.frames_in += next.len();
+            result = self.drain(Some(next));
+            done += self.block_len;
+        }
+        self.block = block;
+        let done = done.min(self.block.len());
+        let rest = self.block.len() - done;
+        self.block.copy_within(done.., 0);
+        self.block.truncate(rest);
+        result
+    }
+
     /// Flushes libsoxr and returns `ceil(n * to / from)` samples, as librosa
     /// fixes the length.
     pub fn finish(mut self) -> Result<Vec<f32>> {

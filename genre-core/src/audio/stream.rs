@@ -193,10 +193,12 @@ impl<'w> Stream<'w> {
                 reason: reason.unwrap_or_else(|| "the data ends early".into()),
             }),
         };
+        let channels = collector.kept_channels();
+        let (samples, sample_rate) = collector.finish()?;
         Ok(Decoded {
-            channels: collector.kept_channels(),
-            samples: collector.into_samples(),
-            sample_rate: self.sample_rate,
+            channels,
+            samples,
+            sample_rate,
             truncated,
         })
     }

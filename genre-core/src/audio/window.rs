@@ -10,6 +10,7 @@ use symphonia::core::audio::sample::Sample;
 use symphonia::core::audio::{Audio, AudioBuffer, GenericAudioBufferRef};
 
 use super::pcm::{self, Encoding};
+use super::sink::Sink;
 use crate::{Error, Result};
 
 /// Most samples reserved up front from an (untrusted) header: 2^24 (64 MiB),
@@ -29,6 +30,11 @@ pub(crate) struct Window {
     /// Keep the f32 channel mean (`np.mean(y, axis=0)`) instead of every
     /// channel interleaved.
     pub mono: bool,
+    /// Resample a mono signal to this rate while it decodes (when the native
+    /// rate differs).
+    pub resample_to: Option<u32>,
+    /// Refuse NaN/±inf samples, as librosa does when it mixes or resamples.
+    pub check_finite: bool,
 }
 
 impl Window {
@@ -39,6 +45,8 @@ impl Window {
             duration: None,
             max_duration,
             mono: false,
+            resample_to: None,
+            check_finite: false,
         }
     }
 
@@ -87,7 +95,9 @@ pub(crate) struct Collector {
     sample_rate: u32,
     /// Frames seen so far in the stream (kept or skipped).
     position: u64,
-    samples: Vec<f32>,
+    /// Frames kept so far.
+    kept: u64,
+    sink: Sink,
     max_duration: f64,
     path: PathBuf,
 }
@@ -106,7 +116,7 @@ impl Collector {
         let range = FrameRange::new(window, sample_rate);
         let mono = window.mono && channels > 1;
         let kept_channels = if mono { 1 } else { channels };
-        let mut samples = Vec::new();
+        let mut reserve = 0;
         if let Some(total) = claimed_frames {
             let wanted = range.frames_wanted(total);
             if wanted > range.limit {
@@ -114,13 +124,20 @@ impl Collector {
             }
             // Reserve once for what the header claims, but never more than
             // MAX_RESERVE up front: past that the buffer grows with real data.
-            let reserve = usize::try_from(wanted)
+            reserve = usize::try_from(wanted)
                 .ok()
                 .and_then(|frames| frames.checked_mul(kept_channels))
                 .unwrap_or(MAX_RESERVE)
-                .min(MAX_RESERVE);
-            samples.reserve_exact(reserve);
+                .min(MAX_RESERVE)
+                / kept_channels.max(1);
         }
+        let sink = Sink::new(
+            kept_channels,
+            sample_rate,
+            window.resample_to,
+            window.check_finite,
+            reserve,
+        )?;
         Ok(Collector {
             range,
             channels,
@@ -128,7 +145,8 @@ impl Collector {
             scratch: Vec::new(),
             sample_rate,
             position: 0,
-            samples,
+            kept: 0,
+            sink,
             max_duration: window.max_duration,
             path: path.to_path_buf(),
         })
@@ -166,7 +184,7 @@ impl Collector {
         if keep_end <= keep_start {
             return Ok(None);
         }
-        let kept = (self.samples.len() / self.kept_channels()) as u64 + (keep_end - keep_start);
+        let kept = self.kept + (keep_end - keep_start);
         if kept > self.range.limit {
             return Err(too_long(
                 &self.path,
@@ -175,6 +193,7 @@ impl Collector {
                 self.max_duration,
             ));
         }
+        self.kept = kept;
         // Both offsets are within the block, so they fit in usize.
         Ok(Some((
             (keep_start - block_start) as usize,
@@ -192,8 +211,15 @@ impl Collector {
         let block = bytes
             .get(from * frame_bytes..to * frame_bytes)
             .unwrap_or_default();
-        pcm::convert(encoding, block, self.channels, self.mono, &mut self.samples);
-        Ok(())
+        let start = self.sink.buffer().len();
+        pcm::convert(
+            encoding,
+            block,
+            self.channels,
+            self.mono,
+            self.sink.buffer(),
+        );
+        self.sink.commit(start)
     }
 
     /// Offers a decoded symphonia buffer (planar, any sample type): converts
@@ -203,6 +229,7 @@ impl Collector {
         let Some((from, to)) = self.keep(buffer.frames())? else {
             return Ok(());
         };
+        let start = self.sink.buffer().len();
         if !self.mono {
             buffer.copy_to_vec_interleaved(&mut self.scratch);
             let channels = self.channels.max(1);
@@ -210,10 +237,10 @@ impl Collector {
                 .scratch
                 .get(from * channels..to * channels)
                 .unwrap_or_default();
-            self.samples.extend_from_slice(kept);
-            return Ok(());
+            self.sink.buffer().extend_from_slice(kept);
+            return self.sink.commit(start);
         }
-        let out = &mut self.samples;
+        let out = self.sink.buffer();
         match buffer {
             GenericAudioBufferRef::U8(b) => mix(b, from, to, out),
             GenericAudioBufferRef::U16(b) => mix(b, from, to, out),
@@ -226,29 +253,32 @@ impl Collector {
             GenericAudioBufferRef::F32(b) => mix(b, from, to, out),
             GenericAudioBufferRef::F64(b) => mix(b, from, to, out),
         }
-        Ok(())
+        self.sink.commit(start)
     }
 
     /// Appends the samples another collector kept after this one's (the
     /// second half of a split decode); checks the limit on the total.
     pub fn append(&mut self, later: Collector) -> Result<()> {
         self.position += later.position;
-        let kept = (self.samples.len() + later.samples.len()) / self.kept_channels();
-        if kept as u64 > self.range.limit {
+        let kept = self.kept + later.kept;
+        if kept > self.range.limit {
             return Err(too_long(
                 &self.path,
-                kept as u64,
+                kept,
                 self.sample_rate,
                 self.max_duration,
             ));
         }
-        self.samples.extend_from_slice(&later.samples);
+        self.sink.append(later.sink, self.kept)?;
+        self.kept = kept;
         Ok(())
     }
 
-    /// The kept interleaved samples.
-    pub fn into_samples(self) -> Vec<f32> {
-        self.samples
+    /// The kept interleaved samples and their rate: the native rate, or the
+    /// target rate when they were resampled while decoding. Fails when the
+    /// window refuses non-finite samples and one was kept.
+    pub fn finish(self) -> Result<(Vec<f32>, u32)> {
+        self.sink.finish(self.sample_rate, &self.path)
     }
 }
 
@@ -310,6 +340,8 @@ mod tests {
             duration: Some(2.0),
             max_duration: 10.0,
             mono: true,
+            resample_to: None,
+            check_finite: false,
         };
         let path = Path::new("x");
         let mut c = Collector::new(&window, 1, 2, None, path).unwrap_or_else(|e| panic!("{e}"));
@@ -322,6 +354,9 @@ mod tests {
         c.push_pcm(&bytes, Encoding::F32(false))
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(c.is_full());
-        assert_eq!(c.into_samples(), vec![0.375, 0.0]);
+        assert_eq!(
+            c.finish().unwrap_or_else(|e| panic!("{e}")),
+            (vec![0.375, 0.0], 1)
+        );
     }
 }
