@@ -3,10 +3,10 @@
     python benches/compare_load.py [--repeat 20] [--keep DIR]
 
 Needs a Python with librosa 0.11, soundfile and soxr (tests/scripts/
-requirements-audio.txt) and cargo. Writes four 30 s files made from the
+requirements-audio.txt) and cargo. Writes five 30 s files made from the
 bundled example clip (22,050 Hz mono WAV, 44.1 kHz stereo OGG, 48 kHz stereo
-FLAC, 44.1 kHz stereo MP3, 44.1 kHz stereo 16-bit WAV), times `librosa.load(f, sr=22050)` in this
-process (warm, median of --repeat) and genre's `time_load` binary
+FLAC, 44.1 kHz stereo MP3, 44.1 kHz stereo 16-bit WAV), times
+`librosa.load(f, sr=22050)` in this process (warm, median of --repeat) and genre's `time_load` binary
 (`genre_core::audio::load`, same options, median of --repeat), and prints a
 table with ratios. librosa is single-threaded; genre is timed twice: on one
 thread (RAYON_NUM_THREADS=1) and with its default pool, where FLAC, Vorbis
