@@ -7,7 +7,8 @@
 //! output through every weight. With zero padding the padded taps would read
 //! `0` instead of `t`, so padded convolutions keep their BatchNorm. The seed
 //! CNN's BatchNorms sit after a max-pool (where tract does not fuse them) and
-//! before an unpadded conv, so all but the last one fold away.
+//! before an unpadded conv, so all but the last one fold away (the last one
+//! folds into the dense layer after it, see [`super::fold_dense`]).
 //!
 //! The folded weights are computed in f64 and rounded once; the result
 //! differs from the unfolded graph by float rounding only.
@@ -92,7 +93,7 @@ fn unpadded(conv: &NodeProto) -> bool {
 }
 
 /// `(input, scale, shift)` when `node` computes a per-channel affine map.
-fn affine(
+pub(crate) fn affine(
     graph: &GraphProto,
     node: &NodeProto,
     producer: &HashMap<&str, &NodeProto>,

@@ -11,6 +11,7 @@ mod conv;
 #[cfg(feature = "default-model")]
 mod default_model;
 mod fold;
+mod fold_dense;
 mod layout;
 mod metadata;
 mod onnx;

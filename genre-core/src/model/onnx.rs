@@ -11,6 +11,7 @@ use tract_onnx::tract_hir::ops::unimpl::UnimplementedOp;
 
 use super::conv::direct_convs;
 use super::fold::fold_affine_into_conv;
+use super::fold_dense::fold_affine_into_dense;
 use super::layout::widen_narrow_planes;
 use super::metadata::{ModelFeatures, OutputKind};
 use super::pool::fuse_relu_maxpool;
@@ -143,6 +144,7 @@ impl OnnxModel {
             })?;
         constant_reshape_shapes(graph);
         fold_affine_into_conv(graph);
+        fold_affine_into_dense(graph);
         widen_narrow_planes(graph);
         let output = declared.unwrap_or_else(|| detect_output(graph));
         let (frames, n_mfcc) = (features.frames(), features.n_mfcc);
