@@ -293,13 +293,14 @@ impl Stft {
             for (j, buffer) in scratch.buffer.chunks_exact_mut(n).enumerate() {
                 let t = t0 + 2 * j;
                 if t < end {
+                    // Transformed right away, while the frames are in L1.
                     self.load_pair(signal, t, frames, buffer);
+                    self.fft
+                        .process_with_scratch(buffer, &mut scratch.fft_scratch);
                 } else {
                     buffer.fill(Complex::new(0.0, 0.0));
                 }
             }
-            self.fft
-                .process_with_scratch(&mut scratch.buffer, &mut scratch.fft_scratch);
             separate(&scratch.buffer, n, &mut scratch.power);
             sink.block(t0, (end - t0).min(BLOCK), &scratch.power);
             t0 += BLOCK;
