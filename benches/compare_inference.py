@@ -50,11 +50,11 @@ def segments(n):
     return x
 
 
-def onnxruntime_times():
+def onnxruntime_times(threads=1):
     import onnxruntime as ort
 
     so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
+    so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
     sess = ort.InferenceSession(str(MODEL), so, providers=["CPUExecutionProvider"])
     name = sess.get_inputs()[0].name
@@ -132,14 +132,17 @@ def main():
     ap.add_argument("--no-keras", action="store_true")
     args = ap.parse_args()
 
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
     g = genre_times(args.audio)
     ort_t = onnxruntime_times()
+    ort_2 = onnxruntime_times(threads=2)
     keras = None if args.no_keras else keras_model()
     k = keras_times(keras) if keras is not None else {}
     print(f"seed CNN ({MODEL.name}), medians in ms; ratio = anchor / genre auto")
     print(f"{'what':44s} {'1 segment':>10s} {'10 segments':>12s}")
     rows = [
         ("onnxruntime 1.32, 1 thread", ort_t[1], ort_t[10]),
+        ("onnxruntime 1.32, 2 intra-op threads", ort_2[1], ort_2[10]),
         ("Keras model.predict", k.get("predict_1"), k.get("predict_10")),
         ("Keras model(x)", k.get("call_1"), k.get("call_10")),
         ("genre sequential (batch-1 plan, 1 thread)", g["sequential_1"], g["sequential_10"]),
@@ -153,9 +156,10 @@ def main():
         print(f"{name:44s} {fa} {fb}")
     print(f"ratio onnxruntime / genre auto: 1 seg {ort_t[1] / g['auto_1']:.2f}x, 10 seg {ort_t[10] / g['auto_10']:.2f}x")
     print(f"ratio onnxruntime / genre sequential (1 thread vs 1 thread): 10 seg {ort_t[10] / g['sequential_10']:.2f}x")
+    print(f"ratio onnxruntime 2 threads / genre auto: 10 seg {ort_2[10] / g['auto_10']:.2f}x")
     if k:
         print(f"ratio Keras predict / genre auto: 10 seg {k['predict_10'] / g['auto_10']:.1f}x")
-    print(f"genre model load: {g['load_ms']:.2f} ms")
+    print(f"genre model load: {g['load_ms']:.2f} ms; load average after: {os.getloadavg()[0]:.2f}")
     if args.audio:
         e = e2e(args.audio, keras)
         print(f"\nend to end, {Path(args.audio).name} -> genre (ms, median of 10):")

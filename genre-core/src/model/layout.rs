@@ -2,15 +2,16 @@
 //! transposed so their long axis is the contiguous one.
 //!
 //! An MFCC CNN sees `[N, C, 130 frames, 13 coefficients]`: rows of 13 values
-//! (11 after a 3×3 conv, 6 after pooling). tract's convolution and pooling
-//! kernels vectorise along the row, so such narrow rows spend most of their
-//! time on per-row bookkeeping, and tract's direct convolution (no im2col)
-//! only takes rows of at least 128. Swapping H and W — one `Transpose` on the
-//! way in, one on the way out — makes the rows 128 wide.
+//! (11 after a 3×3 conv, 6 after pooling). The convolution and pooling
+//! kernels (tract's, genre's [`super::conv`] and [`super::pool`]) vectorise
+//! along the row, so such narrow rows spend most of their time on per-row
+//! bookkeeping or idle lanes. Swapping H and W — one `Transpose` on the way
+//! in, one on the way out — makes the rows 128 wide.
 //!
 //! The swap is exact: every op of the swapped region is symmetric in H and W
 //! once its own H/W parameters are swapped (kernel shape, strides, dilations,
-//! pads and the conv weights' last two axes), and elementwise ops are
+//! pads — attributes, or a `Pad`'s constant pads input, see
+//! [`super::const_pads`] — and the conv weights' last two axes), and elementwise ops are
 //! untouched. Only a region with a single way in and a single way out whose
 //! input is known to be taller than wide is rewritten.
 
@@ -19,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 use tract_onnx::pb::{AttributeProto, GraphProto, NodeProto, TensorProto, ValueInfoProto};
 use tract_onnx::pb::{tensor_shape_proto::dimension, type_proto};
 
-use super::proto::{attr_ints, float_tensor, floats, fresh_name, ints};
+use super::proto::{INT64, attr_ints, float_tensor, floats, fresh_name, ints};
 
 /// ONNX `AttributeProto.AttributeType::Ints`.
 const INTS: i32 = 7;
@@ -65,6 +66,13 @@ fn data_input(graph: &GraphProto, node: &NodeProto) -> Option<usize> {
         "Relu" | "LeakyRelu" | "Sigmoid" | "Tanh" | "Elu" | "Selu" | "Softplus" | "HardSigmoid"
         | "Identity" | "Dropout" => (node.input.len() == 1).then_some(0),
         "BatchNormalization" | "Clip" => all_const_from(1).then_some(0),
+        "Pad" => {
+            // Constant pads of H and W only (every mode pads each axis on
+            // its own, so swapping the two axes' pads commutes).
+            let pads = ints(init(node.input.get(1)?)?)?;
+            let hw_only = matches!(pads.as_slice(), [0, 0, _, _, 0, 0, _, _]);
+            (hw_only && node.input.len() <= 3 && all_const_from(1)).then_some(0)
+        }
         "Mul" | "Add" | "Sub" | "Div" => {
             let [a, b] = node.input.as_slice() else {
                 return None;
@@ -200,10 +208,40 @@ fn transpose(input: String, output: String) -> NodeProto {
 }
 
 fn rewrite(graph: &mut GraphProto, region: &Region) -> bool {
-    // Conv weights swapped first: a failure leaves the graph untouched.
+    // Conv weights and pads swapped first: a failure leaves the graph untouched.
     let mut new_weights = Vec::new();
+    let mut new_pads = Vec::new();
     for &i in &region.nodes {
         let node = &graph.node[i];
+        if node.op_type == "Pad" {
+            let Some(pads) = graph
+                .initializer
+                .iter()
+                .find(|t| Some(&t.name) == node.input.get(1))
+            else {
+                return false;
+            };
+            let Some(mut values) = ints(pads) else {
+                return false;
+            };
+            if values.len() != 8 {
+                return false;
+            }
+            values.swap(2, 3);
+            values.swap(6, 7);
+            let name = fresh_name(graph, &format!("{}_hw", pads.name));
+            new_pads.push((
+                i,
+                TensorProto {
+                    name,
+                    data_type: INT64,
+                    dims: vec![8],
+                    int64_data: values,
+                    ..TensorProto::default()
+                },
+            ));
+            continue;
+        }
         if node.op_type != "Conv" {
             continue;
         }
@@ -238,7 +276,7 @@ fn rewrite(graph: &mut GraphProto, region: &Region) -> bool {
             float_tensor(name, vec![*m, *c, kw as i64, kh as i64], &swapped),
         ));
     }
-    for (i, tensor) in new_weights {
+    for (i, tensor) in new_weights.into_iter().chain(new_pads) {
         graph.node[i].input[1] = tensor.name.clone();
         graph.initializer.push(tensor);
     }

@@ -7,6 +7,7 @@
 //! model, a sidecar `<model>.json`, explicit [`ModelOptions`] or GTZAN defaults.
 
 mod classifier;
+mod const_pads;
 mod conv;
 #[cfg(feature = "default-model")]
 mod default_model;

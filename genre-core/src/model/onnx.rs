@@ -9,6 +9,7 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::DimLike;
 use tract_onnx::tract_hir::ops::unimpl::UnimplementedOp;
 
+use super::const_pads::constant_pads;
 use super::conv::direct_convs;
 use super::fold::fold_affine_into_conv;
 use super::fold_dense::fold_affine_into_dense;
@@ -143,6 +144,7 @@ impl OnnxModel {
                 reason: "no graph".into(),
             })?;
         constant_reshape_shapes(graph);
+        constant_pads(graph);
         fold_affine_into_conv(graph);
         fold_affine_into_dense(graph);
         widen_narrow_planes(graph);
