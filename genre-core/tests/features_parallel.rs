@@ -34,14 +34,16 @@ fn parallel_mfcc_is_bit_identical_to_single_threaded() {
             n_mfcc: 13,
             ..Default::default()
         },
+        // Odd FFT size and hop, no centring, lifter, a low fmax.
         MfccConfig {
-            n_mfcc: 20,
+            n_mfcc: 17,
             lifter: 22.0,
             mel: MelSpectrogramConfig {
-                n_fft: 1023,
-                hop_length: 300,
-                n_mels: 41,
                 center: false,
+                fmax: Some(8_000.0),
+                n_mels: 37,
+                hop_length: 333,
+                n_fft: 999,
                 ..Default::default()
             },
             ..Default::default()

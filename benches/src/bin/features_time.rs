@@ -33,7 +33,7 @@ fn main() {
     };
     let mut times = Vec::with_capacity(repeats);
     match mode {
-        "mfcc" => {
+        "mfcc" | "mfcc-par" => {
             let mfcc = Mfcc::new(MfccConfig {
                 n_mfcc: 13,
                 ..Default::default()
@@ -43,22 +43,12 @@ fn main() {
             let mut out = Matrix::default();
             for _ in 0..repeats {
                 let t = Instant::now();
-                mfcc.compute_into(rows[0], &mut scratch, &mut out).unwrap();
-                times.push(t.elapsed().as_secs_f64() * 1e3);
-            }
-        }
-        "mfcc-par" => {
-            let mfcc = Mfcc::new(MfccConfig {
-                n_mfcc: 13,
-                ..Default::default()
-            })
-            .unwrap();
-            let mut scratch = mfcc.scratch();
-            let mut out = Matrix::default();
-            for _ in 0..repeats {
-                let t = Instant::now();
-                mfcc.compute_parallel_into(rows[0], &mut scratch, &mut out)
-                    .unwrap();
+                if mode == "mfcc" {
+                    mfcc.compute_into(rows[0], &mut scratch, &mut out).unwrap();
+                } else {
+                    mfcc.compute_parallel_into(rows[0], &mut scratch, &mut out)
+                        .unwrap();
+                }
                 times.push(t.elapsed().as_secs_f64() * 1e3);
             }
         }

@@ -192,14 +192,8 @@ impl MelSpectrogram {
         signal: &[f32],
         scratch: &mut FeatureScratch,
     ) -> Result<usize> {
-        check_signal("stft", signal)?;
-        let frames = self.n_frames(signal.len())?;
-        scratch.mel.resize(frames * self.config.n_mels, 0.0);
-        let FeatureScratch {
-            stft, block, mel, ..
-        } = scratch;
-        self.run_blocks(signal, 0..frames, stft, block, mel, None)?;
-        Ok(frames)
+        self.all_frames_into(signal, scratch, None)
+            .map(|(frames, _)| frames)
     }
 
     /// As [`Self::frames_into`], then `power_to_db` over the whole array
@@ -211,17 +205,29 @@ impl MelSpectrogram {
         scratch: &mut FeatureScratch,
     ) -> Result<usize> {
         db.validate()?;
+        let (frames, max) = self.all_frames_into(signal, scratch, Some(db))?;
+        if let Some(top_db) = db.top_db {
+            db::clip(&mut scratch.mel, max - top_db);
+        }
+        Ok(frames)
+    }
+
+    /// Every frame into `scratch.mel` on this thread (dB without clipping
+    /// when `db` is given): the number of frames and the largest value.
+    fn all_frames_into(
+        &self,
+        signal: &[f32],
+        scratch: &mut FeatureScratch,
+        db: Option<&DbConfig>,
+    ) -> Result<(usize, f32)> {
         check_signal("stft", signal)?;
         let frames = self.n_frames(signal.len())?;
         scratch.mel.resize(frames * self.config.n_mels, 0.0);
         let FeatureScratch {
             stft, block, mel, ..
         } = scratch;
-        let max = self.run_blocks(signal, 0..frames, stft, block, mel, Some(db))?;
-        if let Some(top_db) = db.top_db {
-            db::clip(&mut scratch.mel, max - top_db);
-        }
-        Ok(frames)
+        let max = self.run_blocks(signal, 0..frames, stft, block, mel, db)?;
+        Ok((frames, max))
     }
 
     /// As [`Self::db_frames_into`] but without the `top_db` clipping, the
