@@ -6,6 +6,7 @@
 //! the end, so errors keep the order of a load that checks afterwards.
 
 use std::path::Path;
+use std::sync::mpsc::Sender;
 
 use super::resample::Resampler;
 use crate::{Error, Result};
@@ -23,7 +24,15 @@ pub(crate) struct Sink {
     check_finite: bool,
     /// Kept-frame index of the first NaN or ±inf sample.
     non_finite: Option<u64>,
+    /// Where full chunks of samples go as they arrive (the second half of a
+    /// split decode hands them to the first half's resampler).
+    forward: Option<Sender<Vec<f32>>>,
+    /// Whether this sink forwarded its samples (so it holds none at the end).
+    forwarded: bool,
 }
+
+/// Samples per forwarded chunk.
+const FORWARD_CHUNK: usize = 1 << 14;
 
 impl Sink {
     /// A sink for `channels`-channel samples at `native` Hz; streams into a
@@ -54,6 +63,8 @@ impl Sink {
             seen: 0,
             check_finite,
             non_finite: None,
+            forward: None,
+            forwarded: false,
         })
     }
 
@@ -78,6 +89,14 @@ impl Sink {
         }
         self.seen += new.len();
         self.non_finite = non_finite;
+        if let Some(tx) = self.forward.as_ref()
+            && self.samples.len() >= FORWARD_CHUNK
+        {
+            let chunk = std::mem::replace(&mut self.samples, Vec::with_capacity(2 * FORWARD_CHUNK));
+            // A failed send means the receiving half gave up (its error
+            // voids the split): nothing to do.
+            let _ = tx.send(chunk);
+        }
         if let Some((resampler, _)) = self.resampler.as_mut() {
             if non_finite.is_some() {
                 // The load fails at the end: stop resampling.
@@ -89,9 +108,46 @@ impl Sink {
         Ok(())
     }
 
+    /// Sends every full chunk of samples to `tx` from now on.
+    pub fn forward_to(&mut self, tx: Sender<Vec<f32>>) {
+        self.forward = Some(tx);
+        self.forwarded = true;
+    }
+
+    /// Sends what is left and drops the sender (ends the receiver's loop).
+    pub fn close_forward(&mut self) {
+        if let Some(tx) = self.forward.take()
+            && !self.samples.is_empty()
+        {
+            let _ = tx.send(std::mem::take(&mut self.samples));
+        }
+    }
+
+    /// Takes a chunk forwarded by the sink of the next part of the stream,
+    /// as if it had been committed here.
+    pub fn take_forwarded(&mut self, chunk: &[f32]) -> Result<()> {
+        if self.check_finite && self.non_finite.is_none() {
+            self.non_finite =
+                first_non_finite(chunk).map(|i| ((self.seen + i) / self.channels) as u64);
+        }
+        self.seen += chunk.len();
+        match self.resampler.as_mut() {
+            Some((resampler, _)) if self.non_finite.is_none() => resampler.push(chunk),
+            Some(_) => Ok(()),
+            None => {
+                self.samples.extend_from_slice(chunk);
+                Ok(())
+            }
+        }
+    }
+
     /// Takes what a later sink kept (the second half of a split decode,
-    /// which never streams); `kept` is the frames this one kept before.
+    /// which never streams); `kept` is the frames this one kept before. A
+    /// sink that forwarded its chunks here has nothing left to add.
     pub fn append(&mut self, later: Sink, kept: u64) -> Result<()> {
+        if later.forwarded {
+            return Ok(());
+        }
         self.seen += later.seen;
         if self.non_finite.is_none() {
             self.non_finite = later.non_finite.map(|i| kept + i);

@@ -2,8 +2,8 @@
 //!
 //! The packets are read first (cheap: no decoding), then the first half is
 //! decoded on this thread while a second decoder takes the second half. A
-//! mono load that resamples streams the first half into the resampler while
-//! the second half decodes, then feeds it the second half (one resampler
+//! mono load that resamples streams the first half into the resampler, then
+//! the second half's samples in chunks as that half decodes (one resampler
 //! stream, so the output is that of one decoder and one resampler).
 //! Decoders of these codecs hold only a short memory of earlier packets, so
 //! the second decoder first *primes* on the packets just before its half
@@ -23,6 +23,7 @@
 //! many split points on every fixture.
 
 use std::path::Path;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use symphonia::core::codecs::audio::AudioCodecParameters;
 use symphonia::core::codecs::audio::well_known::{
@@ -34,14 +35,14 @@ use super::decode::Decoded;
 use super::stream::{End, Stream};
 use super::track::{Track, make_decoder};
 use super::window::Window;
-use crate::Result;
+use crate::{Error, Result};
 
 /// Fewest packets per half worth a second thread.
 const MIN_PACKETS_PER_HALF: usize = 64;
 
 /// Time to resample a packet's audio (to 22,050 Hz) relative to decoding
-/// it, roughly, for Vorbis/FLAC/MP3 at 44.1-48 kHz (0.2-0.35 measured).
-const RESAMPLE_COST: f64 = 0.25;
+/// it, roughly, for Vorbis/FLAC/MP3 at 44.1-48 kHz (0.2-0.37 measured).
+const RESAMPLE_COST: f64 = 0.3;
 
 /// Packets the second decoder primes on, for codecs that split exactly.
 pub(crate) fn priming(params: &AudioCodecParameters) -> Option<usize> {
@@ -78,13 +79,14 @@ pub(crate) fn decode(
     };
     // The first half also resamples (when the load streams into the
     // resampler), so it gets fewer packets: A decodes and resamples `split`
-    // packets while B primes and decodes the rest, then A resamples B's.
+    // packets, then resamples B's samples as B decodes the rest, so that
+    // both threads do about half of the decoding + resampling work.
     let streams = window.mono
         && window
             .resample_to
             .is_some_and(|to| to != track.sample_rate());
     let share = if streams {
-        1.0 / (2.0 + RESAMPLE_COST)
+        (1.0 - RESAMPLE_COST) / 2.0
     } else {
         0.5
     };
@@ -133,20 +135,67 @@ pub(crate) fn decode_at<'w>(
     let primers = head
         .get(head.len().saturating_sub(priming)..)
         .unwrap_or_default();
+    // A first half that resamples takes the second half's samples in chunks
+    // as they decode (so resampling them overlaps the decoding).
+    let forward = first.resamples();
+    let (tx, rx) = mpsc::channel();
+    // The receiver moves to the first half (a `Receiver` is `Send`, not `Sync`).
+    let mut rx = Some(rx);
+    if forward {
+        second.forward_to(tx);
+    } else {
+        drop(tx);
+    }
     let (a, b) = rayon::join(
-        || head.iter().try_for_each(|p| first.feed(p)),
+        || {
+            head.iter().try_for_each(|p| first.feed(p))?;
+            if let Some(rx) = rx.take().filter(|_| forward) {
+                return take_forwarded(&mut first, &rx);
+            }
+            Ok::<_, Error>(true)
+        },
         || {
             primers.iter().for_each(|p| second.prime(p));
-            tail.iter().try_for_each(|p| second.feed(p))
+            let fed = tail.iter().try_for_each(|p| second.feed(p));
+            // Always close: the first half waits for the channel to end.
+            second.close_forward();
+            fed
         },
     );
     let formats_agree =
         first.format() == (0, 0) || second.format() == (0, 0) || first.format() == second.format();
-    if a.is_err() || b.is_err() || first.skipped + second.skipped > 0 || !formats_agree {
+    if !matches!(a, Ok(true)) || b.is_err() || first.skipped + second.skipped > 0 || !formats_agree
+    {
         return None;
     }
     first.append(second).ok()?;
     Some(first)
+}
+
+/// Resamples the chunks the second half forwards until it closes the
+/// channel. Never waits for a second half that this thread still has to
+/// run: rayon's `join` left it on this thread's queue unless another thread
+/// took it, so local work runs first and blocking starts only when none is
+/// left (the second half is then running elsewhere and never waits on us).
+/// `Ok(false)` when the first half has no frames to continue from.
+fn take_forwarded(first: &mut Stream<'_>, rx: &Receiver<Vec<f32>>) -> Result<bool> {
+    let mut continues = true;
+    loop {
+        let chunk = match rx.try_recv() {
+            Ok(chunk) => chunk,
+            Err(TryRecvError::Disconnected) => return Ok(continues),
+            Err(TryRecvError::Empty) => {
+                if rayon::yield_local() == Some(rayon::Yield::Executed) {
+                    continue;
+                }
+                match rx.recv() {
+                    Ok(chunk) => chunk,
+                    Err(_) => return Ok(continues),
+                }
+            }
+        };
+        continues &= first.take_forwarded(&chunk)?;
+    }
 }
 
 /// Decodes `packets` with one decoder, in order.
@@ -267,6 +316,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// On a pool whose only thread runs the first half, the second half
+    /// waits in that thread's queue: the first half must run it rather than
+    /// wait for its chunks (a hang otherwise).
+    #[test]
+    fn forwarding_never_waits_for_a_queued_second_half() {
+        let (path, priming) = splittable()
+            .into_iter()
+            .find(|(p, _)| p.extension().is_some_and(|e| e == "ogg"))
+            .unwrap();
+        let (params, packets) = packets(&path);
+        let window = Window {
+            mono: true,
+            resample_to: Some(22_050),
+            check_finite: true,
+            ..Window::all(DEFAULT_MAX_DURATION)
+        };
+        let split = packets.len() / 2;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let got = pool
+            .install(|| split_at(&params, &packets, &window, &path, split, priming))
+            .unwrap();
+        let mut expected = split_at(
+            &params,
+            &packets,
+            &Window {
+                resample_to: None,
+                ..window
+            },
+            &path,
+            0,
+            0,
+        )
+        .unwrap();
+        expected.samples = resample(&expected.samples, expected.sample_rate, 22_050).unwrap();
+        assert_eq!(bits(&got), bits(&expected));
     }
 
     /// The check above can fail: without priming, MP3 and Vorbis halves do

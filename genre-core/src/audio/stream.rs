@@ -2,6 +2,7 @@
 //! shared by the sequential loop and the split (two-thread) decode.
 
 use std::path::Path;
+use std::sync::mpsc::Sender;
 
 use symphonia::core::codecs::audio::AudioDecoder;
 use symphonia::core::errors::Error as SymError;
@@ -57,6 +58,9 @@ pub(crate) struct Stream<'w> {
     pub skipped: usize,
     sample_rate: u32,
     channels: usize,
+    /// Forward the collected samples here (given to the collector once it
+    /// exists).
+    forward: Option<Sender<Vec<f32>>>,
 }
 
 impl<'w> Stream<'w> {
@@ -76,6 +80,38 @@ impl<'w> Stream<'w> {
             skipped: 0,
             sample_rate: 0,
             channels: 0,
+            forward: None,
+        }
+    }
+
+    /// Whether this stream resamples a mono signal while it decodes.
+    pub fn resamples(&self) -> bool {
+        self.window.mono && self.window.resample_to.is_some()
+    }
+
+    /// Sends the collected samples to `tx` in chunks as they decode.
+    pub fn forward_to(&mut self, tx: Sender<Vec<f32>>) {
+        match self.collector.as_mut() {
+            Some(collector) => collector.sink().forward_to(tx),
+            None => self.forward = Some(tx),
+        }
+    }
+
+    /// Sends the last chunk and closes the channel of
+    /// [`forward_to`](Self::forward_to).
+    pub fn close_forward(&mut self) {
+        self.forward = None;
+        if let Some(collector) = self.collector.as_mut() {
+            collector.sink().close_forward();
+        }
+    }
+
+    /// Takes a chunk that the stream of the next part forwarded; `false`
+    /// when this stream has no frames yet to continue.
+    pub fn take_forwarded(&mut self, chunk: &[f32]) -> Result<bool> {
+        match self.collector.as_mut() {
+            Some(collector) => collector.sink().take_forwarded(chunk).map(|()| true),
+            None => Ok(false),
         }
     }
 
@@ -141,7 +177,10 @@ impl<'w> Stream<'w> {
                     });
                 }
                 (self.sample_rate, self.channels) = (rate, count);
-                let collector = Collector::new(self.window, rate, count, self.claimed, path)?;
+                let mut collector = Collector::new(self.window, rate, count, self.claimed, path)?;
+                if let Some(tx) = self.forward.take() {
+                    collector.sink().forward_to(tx);
+                }
                 self.collector.insert(collector)
             }
         };

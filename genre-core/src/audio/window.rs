@@ -274,6 +274,11 @@ impl Collector {
         Ok(())
     }
 
+    /// The sink of the kept samples (forwarding between split halves).
+    pub fn sink(&mut self) -> &mut Sink {
+        &mut self.sink
+    }
+
     /// The kept interleaved samples and their rate: the native rate, or the
     /// target rate when they were resampled while decoding. Fails when the
     /// window refuses non-finite samples and one was kept.
