@@ -40,9 +40,18 @@ use crate::{Error, Result};
 /// Fewest packets per half worth a second thread.
 const MIN_PACKETS_PER_HALF: usize = 64;
 
-/// Time to resample a packet's audio (to 22,050 Hz) relative to decoding
-/// it, roughly, for Vorbis/FLAC/MP3 at 44.1-48 kHz (0.2-0.37 measured).
-const RESAMPLE_COST: f64 = 0.3;
+/// Work to resample a frame relative to decoding it, from instruction
+/// counts of 30 s stereo loads to 22,050 Hz: libsoxr takes ~57 instructions
+/// per input frame for an integer ratio (44.1 kHz), ~92 otherwise (48 kHz);
+/// symphonia ~250 to decode a FLAC/ALAC frame, ~300 Vorbis or MP3.
+fn resample_cost(params: &AudioCodecParameters, from: u32, to: u32) -> f64 {
+    let resample = if to > 0 && from.is_multiple_of(to) { 57.0 } else { 92.0 };
+    let decode = match params.codec {
+        CODEC_ID_FLAC | CODEC_ID_ALAC => 250.0,
+        _ => 300.0,
+    };
+    resample / decode
+}
 
 /// Packets the second decoder primes on, for codecs that split exactly.
 pub(crate) fn priming(params: &AudioCodecParameters) -> Option<usize> {
@@ -81,14 +90,10 @@ pub(crate) fn decode(
     // resampler), so it gets fewer packets: A decodes and resamples `split`
     // packets, then resamples B's samples as B decodes the rest, so that
     // both threads do about half of the decoding + resampling work.
-    let streams = window.mono
-        && window
-            .resample_to
-            .is_some_and(|to| to != track.sample_rate());
-    let share = if streams {
-        (1.0 - RESAMPLE_COST) / 2.0
-    } else {
-        0.5
+    let from = track.sample_rate();
+    let share = match window.resample_to.filter(|&to| window.mono && to != from) {
+        Some(to) => (1.0 - resample_cost(&track.params, from, to)) / 2.0,
+        None => 0.5,
     };
     let split = ((packets.len() + priming) as f64 * share) as usize;
     if split < MIN_PACKETS_PER_HALF + priming {
