@@ -45,7 +45,11 @@ const MIN_PACKETS_PER_HALF: usize = 64;
 /// per input frame for an integer ratio (44.1 kHz), ~92 otherwise (48 kHz);
 /// symphonia ~250 to decode a FLAC/ALAC frame, ~300 Vorbis or MP3.
 fn resample_cost(params: &AudioCodecParameters, from: u32, to: u32) -> f64 {
-    let resample = if to > 0 && from.is_multiple_of(to) { 57.0 } else { 92.0 };
+    let resample = if to > 0 && from.is_multiple_of(to) {
+        57.0
+    } else {
+        92.0
+    };
     let decode = match params.codec {
         CODEC_ID_FLAC | CODEC_ID_ALAC => 250.0,
         _ => 300.0,
