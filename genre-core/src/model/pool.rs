@@ -165,12 +165,13 @@ impl Geometry {
     /// into a row buffer whose horizontal padding holds `floor` (a tap there
     /// changes no maximum that starts at `floor`); then every horizontal
     /// window position's maximum over that buffer (contiguous, vectorised),
-    /// and the outputs take every `stride`-th of those.
+    /// and the outputs take every `stride`-th of those (every output is
+    /// written, so `y` needs no initial fill).
     #[inline(always)]
     fn pool(&self, x: &[f32], y: &mut [f32], floor: f32) {
         let (h, w, oh, ow) = (self.h, self.w, self.oh, self.ow);
-        y.fill(floor);
         if h * w == 0 || oh * ow == 0 {
+            y.fill(floor);
             return;
         }
         let rows = Self::spans(
