@@ -14,8 +14,16 @@ use pyo3::prelude::*;
 
 use crate::errors::{IntoPyResult, config_error};
 use crate::plans::PlanCache;
+use crate::runtime::detach;
 
 static MFCC_PLANS: PlanCache<MfccConfig, Mfcc> = PlanCache::new();
+
+/// MFCCs of at least this many frames are computed on the shared pool, where
+/// `Mfcc::compute` splits them over the threads (genre-core goes parallel
+/// from 256 frames); shorter signals stay on the calling thread with the
+/// single-threaded `compute_into`, saving the ~50 µs hand-off to a worker.
+/// Neither path touches rayon's global pool (see `runtime`).
+const POOL_FROM_FRAMES: usize = 256;
 static MEL_PLANS: PlanCache<MelSpectrogramConfig, MelSpectrogram> = PlanCache::new();
 
 /// A genre-core matrix as a 2-D numpy array, without copying the data.
@@ -98,10 +106,21 @@ pub(crate) fn mfcc<'py>(
         mel: mel.inner,
     };
     let signal = y.as_slice()?;
-    let out = py
-        .detach(|| MFCC_PLANS.get(&config, |c| Mfcc::new(*c))?.compute(signal))
+    let plan = py
+        .detach(|| MFCC_PLANS.get(&config, |c| Mfcc::new(*c)))
         .into_py_result()?;
-    matrix_to_numpy(py, out)
+    let frames = plan.n_frames(signal.len()).unwrap_or(0);
+    let out = if frames >= POOL_FROM_FRAMES {
+        // `Mfcc::compute` splits long signals over the pool's threads.
+        detach(py, || plan.compute(signal))?
+    } else {
+        py.detach(|| {
+            let mut out = Matrix::default();
+            plan.compute_into(signal, &mut plan.scratch(), &mut out)
+                .map(|()| out)
+        })
+    };
+    matrix_to_numpy(py, out.into_py_result()?)
 }
 
 /// `melspectrogram(y, mel)` → `(n_mels, frames)` float32 power.

@@ -185,7 +185,7 @@ pub(crate) fn mean_mfcc_signal<'py>(
     let ex = extractor(config.as_deref())?;
     check_rate(sr, &ex)?;
     let signal = y.as_slice()?;
-    let out = py.detach(|| ex.mean_mfcc(signal)).into_py_result()?;
+    let out = detach(py, || ex.mean_mfcc(signal))?.into_py_result()?;
     Ok(PyArray1::from_vec(py, out))
 }
 

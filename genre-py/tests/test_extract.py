@@ -123,20 +123,27 @@ def test_extract_in_forked_child(corpus: list[Path]) -> None:
         assert [r.get(timeout=120) for r in results] == [parent, parent]
 
 
-def _child_load_and_segments(path: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    return tuple(genre.load(path)[0].shape), tuple(genre.segments(path).shape)
+def _load_segments_mfcc(path: str) -> tuple[tuple[int, ...], ...]:
+    y, _ = genre.load(path)
+    return (
+        y.shape,
+        genre.segments(path).shape,
+        genre.feature.mfcc(y=y, n_mfcc=13).shape,
+        genre.mean_mfcc(y).shape,
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
-def test_load_and_segments_in_forked_child(example_ogg: Path) -> None:
-    # A 20 s Vorbis file is decoded on two threads and its segments are
-    # computed in parallel: after the parent has done both, a forked child
-    # must not wait on worker threads that fork() did not copy.
+def test_load_segments_mfcc_in_forked_child(example_ogg: Path) -> None:
+    # A 20 s Vorbis file is decoded on two threads, and its segments and
+    # MFCCs (861 frames) are computed in parallel: after the parent has done
+    # all of them, a forked child must not wait on worker threads that
+    # fork() did not copy.
     path = str(example_ogg)
-    parent = (tuple(genre.load(path)[0].shape), tuple(genre.segments(path).shape))
+    parent = _load_segments_mfcc(path)
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(1) as pool:
-        assert pool.apply_async(_child_load_and_segments, (path,)).get(timeout=60) == parent
+        assert pool.apply_async(_load_segments_mfcc, (path,)).get(timeout=60) == parent
 
 
 def test_eight_threads_mfcc_equal_sequential() -> None:
