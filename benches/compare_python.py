@@ -169,7 +169,7 @@ def main() -> None:
         print(f"genre {genre.__version__} vs librosa {librosa.__version__}, {cores} cores, median of {args.repeat}, "
               f"load average {load_average()}")
 
-        header("Warm calls (one file, one thread each side)", "librosa")
+        header("Warm calls (one file per call; librosa on one thread, genre on its pool)", "librosa")
         for label, path in files.items():
             p = str(path)
             y_l, _ = librosa.load(p, sr=SR)
