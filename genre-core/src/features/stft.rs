@@ -120,7 +120,7 @@ const PAIRS: usize = BLOCK / 2;
 /// Per-thread working memory for [`Stft`]; make one with [`Stft::scratch`].
 #[derive(Debug, Clone)]
 pub struct StftScratch {
-    /// [`PAIRS`] FFT buffers of `n_fft` values, one after the other.
+    /// One FFT buffer of `n_fft` values (two frames at a time).
     buffer: Vec<Complex<f64>>,
     fft_scratch: Vec<Complex<f64>>,
     /// Per bin `k < 1 + n_fft/2`, four times the power of the block's frames.
@@ -160,7 +160,7 @@ impl Stft {
         let zero = Complex::new(0.0, 0.0);
         let n = self.config.n_fft;
         StftScratch {
-            buffer: vec![zero; n * PAIRS],
+            buffer: vec![zero; n],
             fft_scratch: vec![zero; self.fft.get_inplace_scratch_len()],
             power: vec![[0.0; BLOCK]; self.config.n_bins()],
         }
@@ -286,22 +286,31 @@ impl Stft {
         sink: &mut impl BlockSink,
     ) -> Result<usize> {
         let frames = self.config.n_frames(signal.len())?;
-        let n = self.config.n_fft;
         let end = range.end.min(frames);
         let mut t0 = range.start;
         while t0 < end {
-            for (j, buffer) in scratch.buffer.chunks_exact_mut(n).enumerate() {
+            for j in 0..PAIRS {
                 let t = t0 + 2 * j;
+                let power = &mut scratch.power;
                 if t < end {
-                    // Transformed right away, while the frames are in L1.
-                    self.load_pair(signal, t, frames, buffer);
+                    // Transformed and separated while it is in L1.
+                    self.load_pair(signal, t, frames, &mut scratch.buffer);
                     self.fft
-                        .process_with_scratch(buffer, &mut scratch.fft_scratch);
+                        .process_with_scratch(&mut scratch.buffer, &mut scratch.fft_scratch);
+                    match j {
+                        0 => separate::<0>(&scratch.buffer, power),
+                        1 => separate::<1>(&scratch.buffer, power),
+                        2 => separate::<2>(&scratch.buffer, power),
+                        _ => separate::<3>(&scratch.buffer, power),
+                    }
                 } else {
-                    buffer.fill(Complex::new(0.0, 0.0));
+                    for p in power.iter_mut() {
+                        for v in p.iter_mut().skip(2 * j).take(2) {
+                            *v = 0.0;
+                        }
+                    }
                 }
             }
-            separate(&scratch.buffer, n, &mut scratch.power);
             sink.block(t0, (end - t0).min(BLOCK), &scratch.power);
             t0 += BLOCK;
         }
@@ -314,16 +323,10 @@ impl Stft {
 /// librosa stores the STFT as complex64, so each part is rounded to float32
 /// before squaring (in float32). The halving is left out — it commutes
 /// exactly with the rounding — so the powers are four times the true ones.
-/// Buffer `j` holds frames `2j` (lane `2j`) and `2j + 1` (lane `2j + 1`).
+/// The buffer holds frames `2J` and `2J + 1` of the block: their powers go
+/// to lanes `2J` and `2J + 1` of every bin.
 #[inline(always)]
-fn separate(buffer: &[Complex<f64>], n: usize, power: &mut [Lanes]) {
-    let mut parts = buffer.chunks_exact(n.max(1));
-    let (Some(b0), Some(b1), Some(b2), Some(b3)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return;
-    };
-    let bufs = [b0, b1, b2, b3];
+fn separate<const J: usize>(buffer: &[Complex<f64>], power: &mut [Lanes]) {
     #[inline(always)]
     fn pair(z: Complex<f64>, zn: Complex<f64>) -> (f32, f32) {
         let are = (z.re + zn.re) as f32;
@@ -332,34 +335,23 @@ fn separate(buffer: &[Complex<f64>], n: usize, power: &mut [Lanes]) {
         let bim = (zn.re - z.re) as f32;
         (are * are + aim * aim, bre * bre + bim * bim)
     }
-    if let Some(p) = power.first_mut() {
-        for (j, b) in bufs.iter().enumerate() {
-            let z = b.first().copied().unwrap_or_default();
-            let (a, c) = pair(z, z);
-            if let Some(v) = p.get_mut(2 * j..2 * j + 2) {
-                v.copy_from_slice(&[a, c]);
-            }
+    #[inline(always)]
+    fn put<const J: usize>(p: &mut Lanes, (a, b): (f32, f32)) {
+        if let Some(v) = p.get_mut(2 * J..2 * J + 2) {
+            v.copy_from_slice(&[a, b]);
         }
+    }
+    let n = buffer.len();
+    if let (Some(&z), Some(p)) = (buffer.first(), power.first_mut()) {
+        put::<J>(p, pair(z, z));
     }
     // Bins k = 1 ..= n/2 pair with bins n - k = n - 1 ..= n - n/2.
     let h = n / 2 + 1;
-    let up = bufs.map(|b| b.get(1..h).unwrap_or_default());
-    let lo = bufs.map(|b| b.get(n + 1 - h..).unwrap_or_default());
-    let [u0, u1, u2, u3] = up;
-    let [l0, l1, l2, l3] = lo;
-    let bins = power
-        .iter_mut()
-        .skip(1)
-        .zip(u0.iter().zip(l0.iter().rev()))
-        .zip(u1.iter().zip(l1.iter().rev()))
-        .zip(u2.iter().zip(l2.iter().rev()))
-        .zip(u3.iter().zip(l3.iter().rev()));
-    for ((((p, (&z0, &n0)), (&z1, &n1)), (&z2, &n2)), (&z3, &n3)) in bins {
-        let (a0, c0) = pair(z0, n0);
-        let (a1, c1) = pair(z1, n1);
-        let (a2, c2) = pair(z2, n2);
-        let (a3, c3) = pair(z3, n3);
-        *p = [a0, c0, a1, c1, a2, c2, a3, c3];
+    let up = buffer.get(1..h).unwrap_or_default();
+    let lo = buffer.get(n + 1 - h..).unwrap_or_default();
+    let bins = power.iter_mut().skip(1).zip(up.iter().zip(lo.iter().rev()));
+    for (p, (&z, &zn)) in bins {
+        put::<J>(p, pair(z, zn));
     }
 }
 
