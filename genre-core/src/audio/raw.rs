@@ -330,6 +330,45 @@ mod tests {
         assert!(seen >= 9, "{seen} fixtures took the fast path");
     }
 
+    /// Corrupt headers and cuts never panic in the fast path (which runs
+    /// here without the `guarded` net that catches panics in symphonia).
+    #[test]
+    fn mutated_files_never_panic() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let window = Window {
+            mono: true,
+            resample_to: Some(16_000),
+            check_finite: true,
+            ..Window::all(DEFAULT_MAX_DURATION)
+        };
+        let path = Path::new("m.wav");
+        let mut taken = 0;
+        for (_, bytes) in cases().into_iter().step_by(3) {
+            for _ in 0..40 {
+                let mut m = bytes.clone();
+                for _ in 0..1 + next() % 4 {
+                    let at = (next() % 80) as usize % m.len();
+                    m[at] = next() as u8;
+                }
+                m.truncate(m.len() - (next() as usize % m.len()) / 2);
+                let Ok(track) = Track::open(Source::bytes(&m, None), path) else {
+                    continue;
+                };
+                if let Some(layout) = layout(&track) {
+                    taken += 1;
+                    let _ = super::decode(track, layout, Source::bytes(&m, None), path, &window);
+                }
+            }
+        }
+        assert!(taken > 100, "only {taken} mutants reached the fast path");
+    }
+
     #[test]
     fn unusual_wavs_go_through_symphonia() {
         // A streamed WAV (data length unknown) is read to the end by
