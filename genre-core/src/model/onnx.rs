@@ -244,7 +244,9 @@ impl OnnxModel {
             .map(|d| d.to_usize().unwrap_or(1))
             .collect();
         let input = Tensor::from_shape::<f32>(&shape, data).map_err(fail)?;
-        let result = plan.run(tvec![input.into_tvalue()]).map_err(fail)?;
+        let result = plan.run(tvec![input.into_tvalue()]);
+        clear_upper_state();
+        let result = result.map_err(fail)?;
         let first = result.first().ok_or_else(|| Error::Inference {
             model: self.name.clone(),
             reason: "the model produced no output".into(),
@@ -424,3 +426,22 @@ fn input_layout(
         found,
     })
 }
+
+/// tract's hand-written AVX-512/AVX2 matmul kernels return without
+/// `vzeroupper`. The dirty upper register state then slows every later
+/// SSE (non-VEX) instruction on that thread — symphonia's decoders,
+/// libsoxr's SSE resampler, baseline Rust code — until something clears
+/// it: a 30 s WAV load right after a prediction took 7.7 ms instead of 3.4.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+fn clear_upper_state() {
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX (checked above); `vzeroupper` only
+        // zeroes bits 128 and up of the vector registers, which the
+        // compiler treats as clobbered by this intrinsic.
+        unsafe { std::arch::x86_64::_mm256_zeroupper() }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn clear_upper_state() {}
