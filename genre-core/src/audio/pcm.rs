@@ -201,14 +201,7 @@ pub(crate) fn decode_stream(
         }
         _ => None,
     };
-    let channels = collector.kept_channels();
-    let (samples, sample_rate) = collector.finish()?;
-    Ok(Decoded {
-        channels,
-        samples,
-        sample_rate,
-        truncated,
-    })
+    collector.into_decoded(truncated)
 }
 
 /// Reads until `buf` is full or the stream ends; returns the bytes read.

@@ -232,13 +232,6 @@ impl<'w> Stream<'w> {
                 reason: reason.unwrap_or_else(|| "the data ends early".into()),
             }),
         };
-        let channels = collector.kept_channels();
-        let (samples, sample_rate) = collector.finish()?;
-        Ok(Decoded {
-            channels,
-            samples,
-            sample_rate,
-            truncated,
-        })
+        collector.into_decoded(truncated)
     }
 }

@@ -9,7 +9,9 @@ use symphonia::core::audio::conv::FromSample;
 use symphonia::core::audio::sample::Sample;
 use symphonia::core::audio::{Audio, AudioBuffer, GenericAudioBufferRef};
 
+use super::decode::Decoded;
 use super::pcm::{self, Encoding};
+use super::signal::Truncation;
 use super::sink::Sink;
 use crate::{Error, Result};
 
@@ -284,6 +286,18 @@ impl Collector {
     /// window refuses non-finite samples and one was kept.
     pub fn finish(self) -> Result<(Vec<f32>, u32)> {
         self.sink.finish(self.sample_rate, &self.path)
+    }
+
+    /// [`Collector::finish`] as a [`Decoded`] with its truncation report.
+    pub fn into_decoded(self, truncated: Option<Truncation>) -> Result<Decoded> {
+        let channels = self.kept_channels();
+        let (samples, sample_rate) = self.finish()?;
+        Ok(Decoded {
+            channels,
+            samples,
+            sample_rate,
+            truncated,
+        })
     }
 }
 

@@ -252,9 +252,9 @@ fn apply(graph: &mut GraphProto, fold: Fold) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::proto::test_node as node;
+    use super::super::proto::{test_initializer as init, test_node as node, test_output};
     use super::*;
-    use tract_onnx::pb::{AttributeProto, ValueInfoProto};
+    use tract_onnx::pb::AttributeProto;
 
     /// `x · [2, 3] + [1, −1]` (per channel) into a 1×1 conv with weights
     /// `[0.5, 4]` and bias `[10]`, optionally padded.
@@ -277,16 +277,9 @@ mod tests {
                 float_tensor("w".into(), vec![1, 2, 1, 1], &[0.5, 4.0]),
                 float_tensor("b".into(), vec![1], &[10.0]),
             ],
-            output: vec![ValueInfoProto {
-                name: "z".into(),
-                ..ValueInfoProto::default()
-            }],
+            output: vec![test_output("z")],
             ..GraphProto::default()
         }
-    }
-
-    fn init(g: &GraphProto, name: &str) -> Vec<f32> {
-        floats(g.initializer.iter().find(|t| t.name == name).unwrap()).unwrap()
     }
 
     #[test]

@@ -260,9 +260,8 @@ fn apply(graph: &mut GraphProto, fold: Fold) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::proto::test_node as node;
+    use super::super::proto::{test_initializer as values, test_node as node, test_output};
     use super::*;
-    use tract_onnx::pb::ValueInfoProto;
     use tract_onnx::prelude::Framework;
 
     /// `x · [2, 3] + [1, −1]` per channel over `[N, 2, 1, 2]`, flattened
@@ -301,16 +300,9 @@ mod tests {
                     ..TensorProto::default()
                 },
             ],
-            output: vec![ValueInfoProto {
-                name: "z".into(),
-                ..ValueInfoProto::default()
-            }],
+            output: vec![test_output("z")],
             ..GraphProto::default()
         }
-    }
-
-    fn values(g: &GraphProto, name: &str) -> Vec<f32> {
-        floats(g.initializer.iter().find(|t| t.name == name).unwrap()).unwrap()
     }
 
     #[test]

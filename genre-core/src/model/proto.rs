@@ -61,6 +61,26 @@ pub(crate) fn test_node(op: &str, inputs: &[&str], output: &str) -> NodeProto {
     }
 }
 
+/// The f32 values of initializer `name`, for the rewrite tests.
+#[cfg(test)]
+pub(crate) fn test_initializer(graph: &GraphProto, name: &str) -> Vec<f32> {
+    graph
+        .initializer
+        .iter()
+        .find(|t| t.name == name)
+        .and_then(floats)
+        .unwrap_or_default()
+}
+
+/// A graph output named `name`, for the rewrite tests.
+#[cfg(test)]
+pub(crate) fn test_output(name: &str) -> tract_onnx::pb::ValueInfoProto {
+    tract_onnx::pb::ValueInfoProto {
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
 /// A new f32 initializer.
 pub(crate) fn float_tensor(name: String, dims: Vec<i64>, values: &[f32]) -> TensorProto {
     TensorProto {
