@@ -30,8 +30,18 @@ struct Fold {
 
 /// Folds every foldable affine map into its `Conv`; returns how many.
 pub(crate) fn fold_affine_into_conv(graph: &mut GraphProto) -> usize {
+    fold_repeatedly(graph, find, apply)
+}
+
+/// Applies the folds `find` finds until there are none left (each fold
+/// removes one affine map, so this ends), prunes what they left dead, and
+/// returns how many were applied.
+pub(crate) fn fold_repeatedly<F>(
+    graph: &mut GraphProto,
+    find: impl Fn(&GraphProto) -> Option<F>,
+    apply: impl Fn(&mut GraphProto, F) -> bool,
+) -> usize {
     let mut folded = 0;
-    // Each fold removes one affine map, so this ends.
     while let Some(fold) = find(graph) {
         if !apply(graph, fold) {
             break;

@@ -18,9 +18,8 @@ use std::collections::HashMap;
 
 use tract_onnx::pb::{AttributeProto, GraphProto, NodeProto, TensorProto};
 
-use super::fold::affine;
+use super::fold::{affine, fold_repeatedly};
 use super::proto::{attr_int, attr_ints, float_tensor, floats, fresh_name, ints, use_counts};
-use super::rewrite::prune_dead_nodes;
 
 /// ONNX `AttributeProto.AttributeType::Int`.
 const INT: i32 = 2;
@@ -48,18 +47,7 @@ struct Fold {
 /// Folds every foldable affine map into the dense layer after its flatten;
 /// returns how many.
 pub(crate) fn fold_affine_into_dense(graph: &mut GraphProto) -> usize {
-    let mut folded = 0;
-    // Each fold removes one affine map from the dense layer's input chain.
-    while let Some(fold) = find(graph) {
-        if !apply(graph, fold) {
-            break;
-        }
-        folded += 1;
-    }
-    if folded > 0 {
-        prune_dead_nodes(graph);
-    }
-    folded
+    fold_repeatedly(graph, find, apply)
 }
 
 fn init<'a>(graph: &'a GraphProto, name: &str) -> Option<&'a TensorProto> {
