@@ -240,15 +240,7 @@ fn apply(graph: &mut GraphProto, fold: Fold) -> bool {
             }
         }
     }
-    let new_b: Vec<f32> = new_b.into_iter().map(|b| b as f32).collect();
-    let w_new = fresh_name(graph, &w_name);
-    let b_new = fresh_name(graph, &format!("{w_name}_bias"));
-    graph
-        .initializer
-        .push(float_tensor(w_new.clone(), w_dims, &new_w));
-    graph
-        .initializer
-        .push(float_tensor(b_new.clone(), vec![m as i64], &new_b));
+    let (w_new, b_new) = push_folded(graph, &w_name, w_dims, &new_w, new_b);
     let conv = &mut graph.node[fold.conv];
     conv.input[0] = fold.source;
     conv.input[1] = w_new;
@@ -258,6 +250,27 @@ fn apply(graph: &mut GraphProto, fold: Fold) -> bool {
         conv.input.push(b_new);
     }
     true
+}
+
+/// Adds the folded weights (`w_dims`) and float64-accumulated bias as new
+/// initializers named after `w_name`; returns their names.
+pub(crate) fn push_folded(
+    graph: &mut GraphProto,
+    w_name: &str,
+    w_dims: Vec<i64>,
+    weights: &[f32],
+    bias: Vec<f64>,
+) -> (String, String) {
+    let bias: Vec<f32> = bias.into_iter().map(|b| b as f32).collect();
+    let w_new = fresh_name(graph, w_name);
+    let b_new = fresh_name(graph, &format!("{w_name}_bias"));
+    graph
+        .initializer
+        .push(float_tensor(w_new.clone(), w_dims, weights));
+    graph
+        .initializer
+        .push(float_tensor(b_new.clone(), vec![bias.len() as i64], &bias));
+    (w_new, b_new)
 }
 
 #[cfg(test)]

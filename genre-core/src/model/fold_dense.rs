@@ -18,8 +18,8 @@ use std::collections::HashMap;
 
 use tract_onnx::pb::{AttributeProto, GraphProto, NodeProto, TensorProto};
 
-use super::fold::{affine, fold_repeatedly};
-use super::proto::{attr_int, attr_ints, float_tensor, floats, fresh_name, ints, use_counts};
+use super::fold::{affine, fold_repeatedly, push_folded};
+use super::proto::{attr_int, attr_ints, floats, ints, use_counts};
 
 /// ONNX `AttributeProto.AttributeType::Int`.
 const INT: i32 = 2;
@@ -216,15 +216,7 @@ fn apply(graph: &mut GraphProto, fold: Fold) -> bool {
             *b += wv * t;
         }
     }
-    let new_b: Vec<f32> = new_b.into_iter().map(|b| b as f32).collect();
-    let w_new = fresh_name(graph, &w_name);
-    let b_new = fresh_name(graph, &format!("{w_name}_bias"));
-    graph
-        .initializer
-        .push(float_tensor(w_new.clone(), w_dims, &new_w));
-    graph
-        .initializer
-        .push(float_tensor(b_new.clone(), vec![outputs as i64], &new_b));
+    let (w_new, b_new) = push_folded(graph, &w_name, w_dims, &new_w, new_b);
     let dense = &mut graph.node[fold.dense];
     dense.input.truncate(1);
     dense.input.push(w_new);
@@ -248,7 +240,9 @@ fn apply(graph: &mut GraphProto, fold: Fold) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::proto::{test_initializer as values, test_node as node, test_output};
+    use super::super::proto::{
+        float_tensor, test_initializer as values, test_node as node, test_output,
+    };
     use super::*;
     use tract_onnx::prelude::Framework;
 
