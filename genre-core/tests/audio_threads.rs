@@ -1,27 +1,53 @@
-//! A load on rayon's pool (two halves decoded at once, the first streamed
-//! into the resampler while the second decodes) gives the samples of a
-//! load on one thread, bit for bit.
+//! A load on rayon's pool (the packets read on one thread and handed to a
+//! second decoder as they are read, the rest decoded by the reading thread,
+//! both streamed into one resampler) gives the samples of a load on one
+//! thread, bit for bit — also for truncated and corrupt files, which must
+//! load (or fail) exactly as they do in order.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use genre_core::audio::{LoadOptions, Signal, load};
+use genre_core::Result;
+use genre_core::audio::{LoadOptions, Signal, Source, info, load};
 
-fn load_on(threads: usize, path: &Path, options: &LoadOptions) -> Signal {
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn load_on(threads: usize, data: &[u8], options: &LoadOptions) -> Result<Signal> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap()
-        .install(|| load(path, options))
-        .unwrap()
+        .install(|| load(Source::bytes(data, Some("clip")), options))
 }
 
-#[test]
-fn two_threads_load_what_one_thread_loads() {
-    let clip =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/traveling_minstrels_20s.ogg");
-    for options in [
+/// The same samples (bit for bit), format and truncation report, or the
+/// same error.
+fn assert_same(one: &Result<Signal>, two: &Result<Signal>, what: &str) {
+    match (one, two) {
+        (Ok(a), Ok(b)) => {
+            let bits = |s: &Signal| s.samples.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(a.samples.len(), b.samples.len(), "{what}");
+            assert!(bits(a) == bits(b), "{what}: samples differ");
+            assert_eq!(
+                (a.sample_rate, a.channels, &a.truncated),
+                (b.sample_rate, b.channels, &b.truncated),
+                "{what}"
+            );
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{what}"),
+        _ => panic!(
+            "{what}: one thread {:?}, two threads {:?}",
+            one.as_ref().map(|s| s.samples.len()),
+            two.as_ref().map(|s| s.samples.len())
+        ),
+    }
+}
+
+fn options() -> [LoadOptions; 4] {
+    [
         LoadOptions::default(),
         LoadOptions {
             sr: Some(16_000),
@@ -35,19 +61,79 @@ fn two_threads_load_what_one_thread_loads() {
             sr: None,
             ..Default::default()
         },
-    ] {
-        let one = load_on(1, &clip, &options);
-        let two = load_on(2, &clip, &options);
-        assert_eq!(one.samples.len(), two.samples.len(), "{options:?}");
-        let same = one
-            .samples
-            .iter()
-            .zip(&two.samples)
-            .all(|(a, b)| a.to_bits() == b.to_bits());
-        assert!(same, "{options:?}");
-        assert_eq!(
-            (one.sample_rate, one.channels),
-            (two.sample_rate, two.channels)
-        );
+    ]
+}
+
+/// ~6 s of MPEG-1 layer III: the 44.1 kHz fixture's audio frames eight
+/// times over, without its Xing frame (whose frame count would make the
+/// file short), so that the length is estimated from the size and the load
+/// splits.
+fn long_mp3() -> Vec<u8> {
+    let mp3 = std::fs::read(root().join("tests/fixtures/audio/mp3_44100_stereo.mp3")).unwrap();
+    // MPEG-1 layer III, no CRC: bitrate index in the high nibble of byte 2,
+    // 44.1 kHz, padding bit 1 of byte 2.
+    assert_eq!(&mp3[..2], &[0xff, 0xfb], "the fixture starts with a frame");
+    assert_eq!(mp3[2] & 0x0c, 0, "44.1 kHz");
+    let kbps = [
+        0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+    ];
+    let bitrate = kbps[usize::from(mp3[2] >> 4)] * 1000;
+    let first = 144 * bitrate / 44_100 + usize::from((mp3[2] >> 1) & 1);
+    assert_eq!(&mp3[first..first + 2], &[0xff, 0xfb], "a frame follows");
+    mp3[first..].repeat(8)
+}
+
+fn clips() -> Vec<(&'static str, Vec<u8>)> {
+    let ogg = std::fs::read(root().join("examples/traveling_minstrels_20s.ogg")).unwrap();
+    let mp3 = long_mp3();
+    for data in [&ogg, &mp3] {
+        let claimed = info(Source::bytes(data, None)).unwrap().frames;
+        assert!(claimed > 200_000, "long enough to split: {claimed} frames");
+    }
+    vec![("ogg", ogg), ("mp3", mp3)]
+}
+
+#[test]
+fn two_threads_load_what_one_thread_loads() {
+    for (name, data) in clips() {
+        for options in options() {
+            let what = format!("{name} {options:?}");
+            assert_same(
+                &load_on(1, &data, &options),
+                &load_on(2, &data, &options),
+                &what,
+            );
+        }
+    }
+}
+
+#[test]
+fn truncated_and_corrupt_files_load_on_two_threads_as_on_one() {
+    for (name, data) in clips() {
+        let n = data.len();
+        let mut variants = Vec::new();
+        for cut in [n / 5, n / 2, 4 * n / 5, n - 100] {
+            variants.push((format!("cut at byte {cut}"), data[..cut].to_vec()));
+        }
+        for at in [n / 4, 3 * n / 4] {
+            let mut bad = data.clone();
+            bad[at..at + 300].fill(0x3c);
+            variants.push((format!("junk at byte {at}"), bad));
+        }
+        let mut bad = data.clone();
+        for i in (n / 10..n).step_by(n / 40) {
+            bad[i] ^= 0x5a;
+        }
+        variants.push(("bytes flipped throughout".into(), bad));
+        for (how, variant) in &variants {
+            for options in &options()[..3] {
+                let what = format!("{name} {how} {options:?}");
+                assert_same(
+                    &load_on(1, variant, options),
+                    &load_on(2, variant, options),
+                    &what,
+                );
+            }
+        }
     }
 }

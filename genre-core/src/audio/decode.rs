@@ -282,11 +282,11 @@ pub(crate) fn decode_packets(
     path: &Path,
     window: &Window,
 ) -> Result<Decoded> {
+    if let Some(priming) = split::worthwhile(&track, window) {
+        return split::decode(track, window, path, priming);
+    }
     let claimed = track.frames;
     let mut stream = Stream::new(make_decoder(&track.params, path)?, window, claimed, path);
-    if let Some(priming) = split::worthwhile(&track, window) {
-        return split::decode(track, stream, window, path, priming);
-    }
     let end = loop {
         if stream.is_full() {
             break End::Done;

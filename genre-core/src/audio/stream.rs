@@ -24,6 +24,9 @@ pub(crate) enum End {
     Eof,
     /// Reading failed otherwise.
     Failed(SymError),
+    /// Reading panicked (a split decode reads on a thread of its own and
+    /// resumes the panic where one decoder would have met it).
+    Panicked(Box<dyn std::any::Any + Send>),
 }
 
 impl End {
@@ -82,11 +85,6 @@ impl<'w> Stream<'w> {
             channels: 0,
             forward: None,
         }
-    }
-
-    /// Whether this stream resamples a mono signal while it decodes.
-    pub fn resamples(&self) -> bool {
-        self.window.mono && self.window.resample_to.is_some()
     }
 
     /// Sends the collected samples to `tx` in chunks as they decode.
@@ -210,6 +208,7 @@ impl<'w> Stream<'w> {
                 return Err(sym_error(path, e, "reading the first packet"));
             }
             End::Failed(e) => Some(e.to_string()),
+            End::Panicked(payload) => std::panic::resume_unwind(payload),
         };
         let Some(collector) = self.collector else {
             return Err(Error::EmptyAudio {
