@@ -1,11 +1,15 @@
-//! One signal's MFCC split over threads equals the single-threaded result
-//! bit for bit, whatever the number of threads (chunk boundaries move).
+//! One signal's MFCC or mel spectrogram split over threads equals the
+//! single-threaded result bit for bit, whatever the number of threads
+//! (chunk boundaries move).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod features_common;
 
 use features_common::lcg_signal;
-use genre_core::features::{Matrix, MelSpectrogramConfig, Mfcc, MfccConfig};
+use genre_core::features::{
+    DbConfig, Matrix, MelSpectrogram, MelSpectrogramConfig, Mfcc, MfccConfig, PARALLEL_MIN_VALUES,
+    delta, power_to_db,
+};
 
 fn single(mfcc: &Mfcc, y: &[f32]) -> Matrix {
     let mut scratch = mfcc.scratch();
@@ -77,4 +81,89 @@ fn parallel_mfcc_rejects_bad_signals() {
     assert!(mfcc.compute_parallel(&y).is_err());
     y[40_000] = f32::INFINITY;
     assert!(mfcc.compute_parallel(&y).is_err());
+}
+
+#[test]
+fn parallel_melspectrogram_is_bit_identical_to_single_threaded() {
+    let mut y = lcg_signal(22_050 * 7 + 333);
+    for v in y.iter_mut().skip(80_000).take(2_000) {
+        *v *= 40.0;
+    }
+    let db = DbConfig::default();
+    for config in [
+        MelSpectrogramConfig::default(),
+        MelSpectrogramConfig {
+            center: false,
+            n_mels: 37,
+            hop_length: 333,
+            n_fft: 999,
+            ..Default::default()
+        },
+    ] {
+        let plan = MelSpectrogram::new(config).unwrap();
+        for len in [y.len(), 2_048, 22_050 * 3 + 1] {
+            let y = &y[..len];
+            let mut want = Matrix::default();
+            plan.compute_into(y, &mut plan.scratch(), &mut want)
+                .unwrap();
+            let mut want_db = want.clone();
+            power_to_db(want_db.as_mut_slice(), &db).unwrap();
+            for threads in [1, 2, 3, 5] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let (got, got_db) =
+                    pool.install(|| (plan.compute(y).unwrap(), plan.compute_db(y, &db).unwrap()));
+                assert!(same_bits(&got, &want), "{len} samples, {threads} threads");
+                assert!(same_bits(&got_db, &want_db), "dB, {len}, {threads}");
+            }
+        }
+    }
+}
+
+/// `pool(threads)` for each of 1, 2, 3 and 5 threads.
+fn pools() -> impl Iterator<Item = (usize, rayon::ThreadPool)> {
+    [1, 2, 3, 5].into_iter().map(|threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        (threads, pool)
+    })
+}
+
+#[test]
+fn parallel_power_to_db_and_delta_are_bit_identical() {
+    let y = lcg_signal(PARALLEL_MIN_VALUES * 3 + 17);
+    let power: Vec<f32> = y.iter().map(|v| v * v * 1e3).collect();
+    let (rows, cols) = (power.len() / 1_000, 1_000);
+    let m = Matrix::from_vec(rows, cols, power[..rows * cols].to_vec()).unwrap();
+    let db = DbConfig {
+        reference: 3.0,
+        ..Default::default()
+    };
+    // Serial references: on a one-thread pool nothing is split.
+    let (_, one) = pools().next().unwrap();
+    let (want_db, want_delta) = one.install(|| {
+        let mut s = power.clone();
+        power_to_db(&mut s, &db).unwrap();
+        (s, delta(&m, 9, 2).unwrap())
+    });
+    for (threads, pool) in pools() {
+        let (got_db, got_delta) = pool.install(|| {
+            let mut s = power.clone();
+            power_to_db(&mut s, &db).unwrap();
+            (s, delta(&m, 9, 2).unwrap())
+        });
+        let same = got_db
+            .iter()
+            .zip(&want_db)
+            .all(|(a, b)| a.to_bits() == b.to_bits());
+        assert!(same, "power_to_db, {threads} threads");
+        assert!(
+            same_bits(&got_delta, &want_delta),
+            "delta, {threads} threads"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 
 use genre_core::features::{
     self, DbConfig, Matrix, MelNorm, MelSpectrogram, MelSpectrogramConfig, Mfcc, MfccConfig,
+    PARALLEL_MIN_FRAMES, PARALLEL_MIN_VALUES,
 };
 use numpy::{
     PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArrayDyn,
@@ -18,13 +19,42 @@ use crate::runtime::detach;
 
 static MFCC_PLANS: PlanCache<MfccConfig, Mfcc> = PlanCache::new();
 
-/// MFCCs of at least this many frames are computed on the shared pool, where
-/// `Mfcc::compute` splits them over the threads (genre-core goes parallel
-/// from 256 frames); shorter signals stay on the calling thread with the
-/// single-threaded `compute_into`, saving the ~50 µs hand-off to a worker.
-/// Neither path touches rayon's global pool (see `runtime`).
-const POOL_FROM_FRAMES: usize = 256;
 static MEL_PLANS: PlanCache<MelSpectrogramConfig, MelSpectrogram> = PlanCache::new();
+
+/// `parallel` on the pool for `frames >= PARALLEL_MIN_FRAMES` (where
+/// genre-core's `Mfcc::compute` and `MelSpectrogram::compute` split the
+/// frames over the threads), else the single-threaded `serial` on the
+/// calling thread, saving the hand-off to a worker. Either runs with the GIL
+/// released; neither touches rayon's global pool (see `runtime`).
+fn by_length<T: Send>(
+    py: Python<'_>,
+    frames: usize,
+    parallel: impl FnOnce() -> genre_core::Result<T> + Send,
+    serial: impl FnOnce() -> genre_core::Result<T> + Send,
+) -> PyResult<T> {
+    let out = if frames >= PARALLEL_MIN_FRAMES {
+        detach(py, parallel)?
+    } else {
+        py.detach(serial)
+    };
+    out.into_py_result()
+}
+
+/// `work` over an array of `len` values: on the pool from
+/// `PARALLEL_MIN_VALUES` (where genre-core splits it over the threads), else
+/// on the calling thread (genre-core then does not touch rayon).
+fn by_size<T: Send>(
+    py: Python<'_>,
+    len: usize,
+    work: impl FnOnce() -> genre_core::Result<T> + Send,
+) -> PyResult<T> {
+    let out = if len >= PARALLEL_MIN_VALUES {
+        detach(py, work)?
+    } else {
+        py.detach(work)
+    };
+    out.into_py_result()
+}
 
 /// A genre-core matrix as a 2-D numpy array, without copying the data.
 pub(crate) fn matrix_to_numpy<'py>(
@@ -110,20 +140,22 @@ pub(crate) fn mfcc<'py>(
         .detach(|| MFCC_PLANS.get(&config, |c| Mfcc::new(*c)))
         .into_py_result()?;
     let frames = plan.n_frames(signal.len()).unwrap_or(0);
-    let out = if frames >= POOL_FROM_FRAMES {
-        // `Mfcc::compute` splits long signals over the pool's threads.
-        detach(py, || plan.compute(signal))?
-    } else {
-        py.detach(|| {
+    let out = by_length(
+        py,
+        frames,
+        || plan.compute(signal),
+        || {
             let mut out = Matrix::default();
             plan.compute_into(signal, &mut plan.scratch(), &mut out)
                 .map(|()| out)
-        })
-    };
-    matrix_to_numpy(py, out.into_py_result()?)
+        },
+    )?;
+    matrix_to_numpy(py, out)
 }
 
-/// `melspectrogram(y, mel)` → `(n_mels, frames)` float32 power.
+/// `melspectrogram(y, mel)` → `(n_mels, frames)` float32 power. Like
+/// `mfcc`: long signals are split over the pool's threads, short ones stay
+/// on the calling thread.
 #[pyfunction]
 pub(crate) fn melspectrogram<'py>(
     py: Python<'py>,
@@ -131,13 +163,20 @@ pub(crate) fn melspectrogram<'py>(
     mel: &PyMelConfig,
 ) -> PyResult<Bound<'py, PyArray2<f32>>> {
     let signal = y.as_slice()?;
-    let out = py
-        .detach(|| {
-            MEL_PLANS
-                .get(&mel.inner, |c| MelSpectrogram::new(*c))?
-                .compute(signal)
-        })
+    let plan = py
+        .detach(|| MEL_PLANS.get(&mel.inner, |c| MelSpectrogram::new(*c)))
         .into_py_result()?;
+    let frames = plan.n_frames(signal.len()).unwrap_or(0);
+    let out = by_length(
+        py,
+        frames,
+        || plan.compute(signal),
+        || {
+            let mut out = Matrix::default();
+            plan.compute_into(signal, &mut plan.scratch(), &mut out)
+                .map(|()| out)
+        },
+    )?;
     matrix_to_numpy(py, out)
 }
 
@@ -152,12 +191,9 @@ pub(crate) fn delta<'py>(
 ) -> PyResult<Bound<'py, PyArray2<f32>>> {
     let (rows, cols) = (data.shape()[0], data.shape()[1]);
     let values = data.as_slice()?;
-    let out = py
-        .detach(|| {
-            Matrix::from_vec(rows, cols, values.to_vec())
-                .and_then(|m| features::delta(&m, width, order))
-        })
-        .into_py_result()?;
+    let out = by_size(py, values.len(), || {
+        features::delta_rows(values, rows, cols, width, order)
+    })?;
     matrix_to_numpy(py, out)
 }
 
@@ -177,6 +213,5 @@ pub(crate) fn power_to_db_inplace(
         top_db,
     };
     let values = s.as_slice_mut()?;
-    py.detach(|| features::power_to_db(values, &config))
-        .into_py_result()
+    by_size(py, values.len(), || features::power_to_db(values, &config))
 }

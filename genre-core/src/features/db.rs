@@ -1,7 +1,17 @@
 //! `librosa.power_to_db` in float32.
 
+use rayon::prelude::*;
+
 use super::simd::{self, Kernel};
 use crate::{Error, Result};
+
+/// Arrays of at least this many values are split over rayon's threads by
+/// [`power_to_db`] and [`super::delta`] (when it has more than one); shorter
+/// ones never touch rayon.
+pub const PARALLEL_MIN_VALUES: usize = 1 << 16;
+
+/// Values per parallel task of [`power_to_db`].
+const CHUNK: usize = 1 << 14;
 
 /// Parameters of `librosa.power_to_db` with its defaults
 /// (`ref=1.0`, `amin=1e-10`, `top_db=80.0`).
@@ -71,35 +81,51 @@ impl DbConfig {
 /// ```
 pub fn power_to_db(values: &mut [f32], config: &DbConfig) -> Result<()> {
     config.validate()?;
-    simd::run(DbKernel {
+    let kernel = |values| DbKernel {
         values,
         amin: config.amin,
         offset: config.offset(),
-        top_db: config.top_db,
-    });
+    };
+    if values.len() >= PARALLEL_MIN_VALUES && rayon::current_num_threads() > 1 {
+        // Bit-identical to one thread: each value is independent, and the
+        // maximum is the same whichever way it is reduced.
+        let max = values
+            .par_chunks_mut(CHUNK)
+            .map(|chunk| simd::run(kernel(chunk)))
+            .reduce(|| f32::NEG_INFINITY, |a, b| if b > a { b } else { a });
+        if let Some(top_db) = config.top_db {
+            let floor = max - top_db;
+            values
+                .par_chunks_mut(CHUNK)
+                .for_each(|chunk| clip(chunk, floor));
+        }
+    } else {
+        let max = simd::run(kernel(&mut *values));
+        if let Some(top_db) = config.top_db {
+            clip(values, max - top_db);
+        }
+    }
     Ok(())
 }
 
-/// [`power_to_db`] over one array, run under [`simd::run`].
+/// The dB values of one array, in place, run under [`simd::run`]: their
+/// largest.
 struct DbKernel<'a> {
     values: &'a mut [f32],
     amin: f32,
     offset: f64,
-    top_db: Option<f32>,
 }
 
 impl Kernel for DbKernel<'_> {
-    type Output = ();
+    type Output = f32;
 
     #[inline(always)]
-    fn call<S: pulp::Simd>(self, _simd: S) {
+    fn call<S: pulp::Simd>(self, _simd: S) -> f32 {
         let (amin, offset) = (self.amin, self.offset);
         for v in self.values.iter_mut() {
             *v = db(*v, amin, offset);
         }
-        if let Some(top_db) = self.top_db {
-            clip(self.values, max(self.values) - top_db);
-        }
+        max(self.values)
     }
 }
 
@@ -219,10 +245,10 @@ mod tests {
             values: v,
             amin: 1e-10,
             offset: 3.0,
-            top_db: Some(80.0),
         };
-        super::simd::run(kernel(&mut x));
-        super::simd::scalar(|| super::simd::run(kernel(&mut y)));
+        let max = super::simd::run(kernel(&mut x));
+        let slow = super::simd::scalar(|| super::simd::run(kernel(&mut y)));
+        assert_eq!(max.to_bits(), slow.to_bits());
         assert!(x.iter().zip(&y).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }

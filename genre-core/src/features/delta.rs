@@ -2,7 +2,11 @@
 //! a Savitzky–Golay derivative along frames (`scipy.signal.savgol_filter`
 //! with `polyorder = deriv = order`), edges fitted by polynomials.
 
+use rayon::prelude::*;
+
 use super::Matrix;
+use super::db::PARALLEL_MIN_VALUES;
+use super::matrix::check_shape;
 use crate::{Error, Result};
 
 /// Largest accepted `width`.
@@ -13,7 +17,8 @@ pub const MAX_DELTA_WIDTH: usize = 1001;
 /// `librosa.feature.delta(data, width=width, order=order)`.
 ///
 /// `width` must be odd, ≥ 3 and ≤ the number of frames; `order` ≥ 1 and
-/// `< width`.
+/// `< width`. Large inputs ([`super::PARALLEL_MIN_VALUES`] values or more)
+/// are split by rows over rayon's threads, bit-identically.
 ///
 /// ```
 /// use genre_core::features::{delta, Matrix};
@@ -24,6 +29,28 @@ pub const MAX_DELTA_WIDTH: usize = 1001;
 /// # Ok::<(), genre_core::Error>(())
 /// ```
 pub fn delta(data: &Matrix, width: usize, order: usize) -> Result<Matrix> {
+    let (rows, cols) = data.shape();
+    delta_rows(data.as_slice(), rows, cols, width, order)
+}
+
+/// [`delta`] of row-major `values` shaped `(rows, cols)`, without wrapping
+/// them in a [`Matrix`] first.
+///
+/// ```
+/// use genre_core::features::{delta, delta_rows, Matrix};
+/// let v: Vec<f32> = (0..24).map(|t| (t * t) as f32).collect();
+/// let m = Matrix::from_vec(2, 12, v.clone())?;
+/// assert_eq!(delta_rows(&v, 2, 12, 9, 1)?, delta(&m, 9, 1)?);
+/// # Ok::<(), genre_core::Error>(())
+/// ```
+pub fn delta_rows(
+    values: &[f32],
+    rows: usize,
+    cols: usize,
+    width: usize,
+    order: usize,
+) -> Result<Matrix> {
+    check_shape(values.len(), rows, cols)?;
     if width < 3 || width % 2 != 1 || width > MAX_DELTA_WIDTH {
         return Err(Error::InvalidConfig {
             parameter: "width",
@@ -36,7 +63,6 @@ pub fn delta(data: &Matrix, width: usize, order: usize) -> Result<Matrix> {
             reason: format!("{order} must be a positive integer below width={width}"),
         });
     }
-    let (rows, cols) = data.shape();
     if width > cols {
         return Err(Error::InvalidConfig {
             parameter: "width",
@@ -46,30 +72,44 @@ pub fn delta(data: &Matrix, width: usize, order: usize) -> Result<Matrix> {
         });
     }
     let g = savgol_weights(width, order, order)?;
-    let half = width / 2;
     let mut out = Matrix::zeros(rows, cols);
     let dst = out.as_mut_slice();
-    for r in 0..rows {
-        let x = data.row(r).unwrap_or_default();
-        let y = dst.get_mut(r * cols..(r + 1) * cols).unwrap_or_default();
-        let dot = |row: usize, window: &[f32]| -> f32 {
-            let w = g.get(row * width..(row + 1) * width).unwrap_or_default();
-            w.iter()
-                .zip(window)
-                .map(|(&a, &b)| a * f64::from(b))
-                .sum::<f64>() as f32
-        };
-        for (t, o) in y.iter_mut().enumerate() {
-            *o = if t < half {
-                dot(t, &x[..width])
-            } else if t + half >= cols {
-                dot(t + width - cols, &x[cols - width..])
-            } else {
-                dot(half, &x[t - half..=t + half])
-            };
-        }
+    let row = |(x, y): (&[f32], &mut [f32])| delta_row(&g, width, x, y);
+    if values.len() >= PARALLEL_MIN_VALUES && rayon::current_num_threads() > 1 {
+        values
+            .par_chunks_exact(cols)
+            .zip(dst.par_chunks_exact_mut(cols))
+            .for_each(row);
+    } else {
+        values
+            .chunks_exact(cols)
+            .zip(dst.chunks_exact_mut(cols))
+            .for_each(row);
     }
     Ok(out)
+}
+
+/// One row of [`delta`]: `x` filtered into `y` (both `cols >= width` long)
+/// with the `(width, width)` weights `g`.
+fn delta_row(g: &[f64], width: usize, x: &[f32], y: &mut [f32]) {
+    let cols = x.len();
+    let half = width / 2;
+    let dot = |row: usize, window: &[f32]| -> f32 {
+        let w = g.get(row * width..(row + 1) * width).unwrap_or_default();
+        w.iter()
+            .zip(window)
+            .map(|(&a, &b)| a * f64::from(b))
+            .sum::<f64>() as f32
+    };
+    for (t, o) in y.iter_mut().enumerate() {
+        *o = if t < half {
+            dot(t, x.get(..width).unwrap_or_default())
+        } else if t + half >= cols {
+            dot(t + width - cols, x.get(cols - width..).unwrap_or_default())
+        } else {
+            dot(half, x.get(t - half..=t + half).unwrap_or_default())
+        };
+    }
 }
 
 /// `(width, width)` row-major weights: row `j` maps a window of `width`

@@ -34,12 +34,7 @@ impl Matrix {
 
     /// Wraps row-major `data`; its length must be `rows * cols`.
     pub fn from_vec(rows: usize, cols: usize, data: Vec<f32>) -> Result<Self> {
-        if rows.checked_mul(cols) != Some(data.len()) {
-            return Err(Error::InvalidConfig {
-                parameter: "data",
-                reason: format!("{} values cannot be shaped ({rows}, {cols})", data.len()),
-            });
-        }
+        check_shape(data.len(), rows, cols)?;
         Ok(Self { rows, cols, data })
     }
 
@@ -122,4 +117,15 @@ impl Matrix {
         self.cols = cols;
         self.data.resize(rows * cols, 0.0);
     }
+}
+
+/// Checks that `len` values can be shaped `(rows, cols)`.
+pub(crate) fn check_shape(len: usize, rows: usize, cols: usize) -> Result<()> {
+    if rows.checked_mul(cols) != Some(len) {
+        return Err(Error::InvalidConfig {
+            parameter: "data",
+            reason: format!("{len} values cannot be shaped ({rows}, {cols})"),
+        });
+    }
+    Ok(())
 }

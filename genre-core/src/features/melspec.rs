@@ -156,48 +156,81 @@ impl MelSpectrogram {
         self.config.stft().n_frames(n_samples)
     }
 
-    /// Mel power spectrogram `(n_mels, frames)`.
+    /// Mel power spectrogram `(n_mels, frames)`. Long signals are split
+    /// over rayon's threads when it has more than one; the values are
+    /// bit-identical either way. [`Self::compute_into`] is the
+    /// single-threaded path.
     pub fn compute(&self, signal: &[f32]) -> Result<Matrix> {
-        let mut scratch = self.scratch();
-        let frames = self.frames_into(signal, &mut scratch)?;
-        Ok(self.transpose_out(&scratch.mel, frames))
+        let mut out = Matrix::default();
+        self.bands_auto(signal, None, &mut out)?;
+        Ok(out)
     }
 
     /// `power_to_db(melspectrogram(y))`, `(n_mels, frames)`; `top_db`
-    /// applies over the whole spectrogram.
+    /// applies over the whole spectrogram. Parallel like [`Self::compute`].
     pub fn compute_db(&self, signal: &[f32], db: &DbConfig) -> Result<Matrix> {
-        let mut scratch = self.scratch();
-        let frames = self.db_frames_into(signal, db, &mut scratch)?;
-        Ok(self.transpose_out(&scratch.mel, frames))
+        db.validate()?;
+        let mut out = Matrix::default();
+        let max = self.bands_auto(signal, Some(db), &mut out)?;
+        clip_top(out.as_mut_slice(), max, db);
+        Ok(out)
     }
 
-    fn transpose_out(&self, frame_major: &[f32], frames: usize) -> Matrix {
-        let n_mels = self.config.n_mels;
-        let mut out = Matrix::zeros(n_mels, frames);
-        let data = out.as_mut_slice();
-        for (t, frame) in frame_major.chunks_exact(n_mels).enumerate() {
-            for (m, &v) in frame.iter().enumerate() {
-                if let Some(o) = data.get_mut(m * frames + t) {
-                    *o = v;
-                }
-            }
-        }
-        out
-    }
-
-    /// Fills `scratch.mel` with the frame-major mel power spectrogram;
-    /// returns the number of frames.
-    pub(crate) fn frames_into(
+    /// The mel power spectrogram `(n_mels, frames)` on this thread, into
+    /// `out`. Once `scratch` and `out` have grown to a signal length, later
+    /// calls of that length or shorter allocate nothing.
+    ///
+    /// ```
+    /// use genre_core::features::{Matrix, MelSpectrogram, MelSpectrogramConfig};
+    /// let plan = MelSpectrogram::new(MelSpectrogramConfig::default())?;
+    /// let y: Vec<f32> = (0..22_050).map(|i| (i as f32 * 0.05).sin()).collect();
+    /// let (mut scratch, mut out) = (plan.scratch(), Matrix::default());
+    /// plan.compute_into(&y, &mut scratch, &mut out)?;
+    /// assert_eq!(out, plan.compute(&y)?);
+    /// # Ok::<(), genre_core::Error>(())
+    /// ```
+    pub fn compute_into(
         &self,
         signal: &[f32],
         scratch: &mut FeatureScratch,
-    ) -> Result<usize> {
-        self.all_frames_into(signal, scratch, None)
-            .map(|(frames, _)| frames)
+        out: &mut Matrix,
+    ) -> Result<()> {
+        check_signal("stft", signal)?;
+        let frames = self.n_frames(signal.len())?;
+        out.resize(self.config.n_mels, frames);
+        let bands = MelOut::bands(out.as_mut_slice(), frames, frames).pop();
+        let FeatureScratch { stft, block, .. } = scratch;
+        if let Some(bands) = bands {
+            self.run_blocks(signal, 0..frames, stft, block, bands, None)?;
+        }
+        Ok(())
     }
 
-    /// As [`Self::frames_into`], then `power_to_db` over the whole array
-    /// (the logarithm is taken block by block while the values are in cache).
+    /// Band-major `(n_mels, frames)` values (dB without clipping when `db`
+    /// is given) into `out`, split over rayon's threads for long signals:
+    /// the largest value written (dB mode) or `-inf`.
+    fn bands_auto(&self, signal: &[f32], db: Option<&DbConfig>, out: &mut Matrix) -> Result<f32> {
+        check_signal("stft", signal)?;
+        let frames = self.n_frames(signal.len())?;
+        out.resize(self.config.n_mels, frames);
+        let chunk = auto_chunk(frames).unwrap_or(frames);
+        let pieces = MelOut::bands(out.as_mut_slice(), frames, chunk);
+        if pieces.len() > 1 {
+            return self.run_parallel(signal, frames, chunk, pieces, db);
+        }
+        let mut scratch = self.scratch();
+        let FeatureScratch { stft, block, .. } = &mut scratch;
+        let mut max = f32::NEG_INFINITY;
+        for bands in pieces {
+            max = self.run_blocks(signal, 0..frames, stft, block, bands, db)?;
+        }
+        Ok(max)
+    }
+
+    /// Fills `scratch.mel` with the frame-major `power_to_db` mel
+    /// spectrogram (`top_db` applied over the whole array; the logarithm
+    /// is taken block by block while the values are in cache); returns the
+    /// number of frames.
     pub(crate) fn db_frames_into(
         &self,
         signal: &[f32],
@@ -205,29 +238,16 @@ impl MelSpectrogram {
         scratch: &mut FeatureScratch,
     ) -> Result<usize> {
         db.validate()?;
-        let (frames, max) = self.all_frames_into(signal, scratch, Some(db))?;
-        if let Some(top_db) = db.top_db {
-            db::clip(&mut scratch.mel, max - top_db);
-        }
-        Ok(frames)
-    }
-
-    /// Every frame into `scratch.mel` on this thread (dB without clipping
-    /// when `db` is given): the number of frames and the largest value.
-    fn all_frames_into(
-        &self,
-        signal: &[f32],
-        scratch: &mut FeatureScratch,
-        db: Option<&DbConfig>,
-    ) -> Result<(usize, f32)> {
         check_signal("stft", signal)?;
         let frames = self.n_frames(signal.len())?;
         scratch.mel.resize(frames * self.config.n_mels, 0.0);
         let FeatureScratch {
             stft, block, mel, ..
         } = scratch;
-        let max = self.run_blocks(signal, 0..frames, stft, block, mel, db)?;
-        Ok((frames, max))
+        let out = MelOut::Frames(mel);
+        let max = self.run_blocks(signal, 0..frames, stft, block, out, Some(db))?;
+        clip_top(mel, max, db);
+        Ok(frames)
     }
 
     /// As [`Self::db_frames_into`] but without the `top_db` clipping, the
@@ -247,35 +267,51 @@ impl MelSpectrogram {
         let frames = self.n_frames(signal.len())?;
         let chunk = chunk.next_multiple_of(BLOCK).max(BLOCK);
         mel.resize(frames * n_mels, 0.0);
-        let maxima = mel
-            .par_chunks_mut(chunk * n_mels)
+        let pieces = mel
+            .chunks_mut(chunk * n_mels.max(1))
+            .map(MelOut::Frames)
+            .collect();
+        let max = self.run_parallel(signal, frames, chunk, pieces, Some(db))?;
+        Ok((frames, max))
+    }
+
+    /// Runs [`Self::run_blocks`] for piece `i` = frames `i * chunk ..` of
+    /// `pieces` on rayon's threads: the largest value written.
+    fn run_parallel(
+        &self,
+        signal: &[f32],
+        frames: usize,
+        chunk: usize,
+        pieces: Vec<MelOut<'_>>,
+        db: Option<&DbConfig>,
+    ) -> Result<f32> {
+        let n_mels = self.config.n_mels;
+        let maxima = pieces
+            .into_par_iter()
             .enumerate()
             .map_init(
                 || (self.stft.scratch(), vec![[0.0; BLOCK]; n_mels]),
                 |(stft, block), (i, out)| {
                     let t0 = i * chunk;
-                    let range = t0..t0 + out.len() / n_mels.max(1);
-                    self.run_blocks(signal, range, stft, block, out, Some(db))
+                    let range = t0..(t0 + chunk).min(frames);
+                    self.run_blocks(signal, range, stft, block, out, db)
                 },
             )
             .collect::<Result<Vec<f32>>>()?;
-        let max = maxima
-            .into_iter()
-            .fold(f32::NEG_INFINITY, |m, v| if v > m { v } else { m });
-        Ok((frames, max))
+        Ok(maxima.into_iter().fold(f32::NEG_INFINITY, larger))
     }
 
     /// Mel spectrogram (dB without clipping when `db` is given) of the
-    /// frames in `range` (starting at a multiple of [`BLOCK`]) into the
-    /// frame-major `out`, which starts at frame `range.start`. Returns the
-    /// largest value written (dB mode) or `-inf`. `signal` must be checked.
+    /// frames in `range` (starting at a multiple of [`BLOCK`]) into `out`,
+    /// which starts at frame `range.start`. Returns the largest value
+    /// written (dB mode) or `-inf`. `signal` must be checked.
     fn run_blocks(
         &self,
         signal: &[f32],
         range: Range<usize>,
         stft: &mut StftScratch,
         block: &mut [Lanes],
-        out: &mut [f32],
+        out: MelOut<'_>,
         db: Option<&DbConfig>,
     ) -> Result<f32> {
         let mut sink = MelSink {
@@ -293,21 +329,75 @@ impl MelSpectrogram {
             scratch: stft,
             sink: &mut sink,
         })?;
-        Ok(sink
-            .max
-            .iter()
-            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m }))
+        Ok(sink.max.iter().copied().fold(f32::NEG_INFINITY, larger))
+    }
+}
+
+/// Signals with fewer frames are computed on one thread by the automatic
+/// paths ([`MelSpectrogram::compute`], [`super::Mfcc::compute`]), which
+/// then never touch rayon.
+pub const PARALLEL_MIN_FRAMES: usize = 256;
+
+/// Frames per parallel task for a signal of `frames` frames on rayon's
+/// current threads: two chunks per thread so a busy core does not hold up
+/// the rest; a multiple of [`BLOCK`].
+pub(crate) fn chunk_for(frames: usize) -> usize {
+    let tasks = 2 * rayon::current_num_threads().max(1);
+    frames.div_ceil(tasks).next_multiple_of(BLOCK).max(BLOCK)
+}
+
+/// [`chunk_for`] when the signal is worth splitting (enough frames and more
+/// than one thread), else `None`.
+pub(crate) fn auto_chunk(frames: usize) -> Option<usize> {
+    (frames >= PARALLEL_MIN_FRAMES && rayon::current_num_threads() > 1).then(|| chunk_for(frames))
+}
+
+/// `top_db` clipping of dB `values` whose largest is `max`.
+fn clip_top(values: &mut [f32], max: f32, db: &DbConfig) {
+    if let Some(top_db) = db.top_db {
+        db::clip(values, max - top_db);
+    }
+}
+
+/// The larger of two values, keeping `m` when `v` is NaN.
+fn larger(m: f32, v: f32) -> f32 {
+    if v > m { v } else { m }
+}
+
+/// Where [`MelSink`] stores the mel values of a range of frames.
+pub(crate) enum MelOut<'a> {
+    /// Frame-major `(frames, n_mels)` rows of the range.
+    Frames(&'a mut [f32]),
+    /// One slice per mel band holding the range's frames: a column block
+    /// of the band-major `(n_mels, frames)` layout librosa returns.
+    Bands(Vec<&'a mut [f32]>),
+}
+
+impl<'a> MelOut<'a> {
+    /// Band-major `data` (`frames` per band) cut into column blocks of
+    /// `chunk` frames, one [`MelOut::Bands`] per block.
+    fn bands(data: &'a mut [f32], frames: usize, chunk: usize) -> Vec<Self> {
+        let blocks = frames.div_ceil(chunk.max(1));
+        let rows = data.len() / frames.max(1);
+        let mut pieces: Vec<Vec<&mut [f32]>> =
+            (0..blocks).map(|_| Vec::with_capacity(rows)).collect();
+        for row in data.chunks_exact_mut(frames.max(1)) {
+            for (piece, cols) in pieces.iter_mut().zip(row.chunks_mut(chunk.max(1))) {
+                piece.push(cols);
+            }
+        }
+        pieces.into_iter().map(MelOut::Bands).collect()
     }
 }
 
 /// Projects each block's power onto the mel bands (and takes the
-/// logarithm in dB mode), storing frame-major.
+/// logarithm in dB mode), storing it in either layout.
 struct MelSink<'a> {
     bank: &'a MelFilterbank,
     /// Frame of `out`'s first row.
     base: usize,
     block: &'a mut [Lanes],
-    out: &'a mut [f32],
+    out: MelOut<'a>,
     /// `(amin, offset)` of `power_to_db`, or `None` for power.
     db: Option<(f32, f64)>,
     /// Largest dB value per lane so far.
@@ -325,18 +415,95 @@ impl BlockSink for MelSink<'_> {
                     *v = db::db(*v, amin, offset);
                 }
                 for (&v, m) in lanes.iter().zip(self.max.iter_mut()) {
-                    *m = if v > *m { v } else { *m };
+                    *m = larger(*m, v);
                 }
             }
         }
-        let n_mels = self.block.len();
-        let first = (t0 - self.base) * n_mels;
-        let Some(rows) = self.out.get_mut(first..first + count * n_mels) else {
-            return;
-        };
-        for (l, row) in rows.chunks_exact_mut(n_mels.max(1)).enumerate() {
-            for (o, lanes) in row.iter_mut().zip(self.block.iter()) {
-                *o = lanes.get(l).copied().unwrap_or(0.0);
+        let t = t0 - self.base;
+        match &mut self.out {
+            MelOut::Frames(out) => {
+                let n_mels = self.block.len();
+                let Some(rows) = out.get_mut(t * n_mels..(t + count) * n_mels) else {
+                    return;
+                };
+                for (l, row) in rows.chunks_exact_mut(n_mels.max(1)).enumerate() {
+                    for (o, lanes) in row.iter_mut().zip(self.block.iter()) {
+                        *o = lanes.get(l).copied().unwrap_or(0.0);
+                    }
+                }
+            }
+            MelOut::Bands(bands) => {
+                for (band, lanes) in bands.iter_mut().zip(self.block.iter()) {
+                    if let (Some(o), Some(v)) = (band.get_mut(t..t + count), lanes.get(..count)) {
+                        o.copy_from_slice(v);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The frame-major path the MFCCs use, transposed to `(n_mels, frames)`.
+    fn frame_major(plan: &MelSpectrogram, y: &[f32], db: Option<&DbConfig>) -> Matrix {
+        let n_mels = plan.config.n_mels;
+        let frames = plan.n_frames(y.len()).unwrap();
+        let mut scratch = plan.scratch();
+        let mut mel = vec![0.0; frames * n_mels];
+        let FeatureScratch { stft, block, .. } = &mut scratch;
+        let out = MelOut::Frames(&mut mel);
+        let max = plan.run_blocks(y, 0..frames, stft, block, out, db).unwrap();
+        if let Some(db) = db {
+            clip_top(&mut mel, max, db);
+        }
+        let mut t = Matrix::zeros(n_mels, frames);
+        for (f, row) in mel.chunks_exact(n_mels).enumerate() {
+            for (m, &v) in row.iter().enumerate() {
+                t.as_mut_slice()[m * frames + f] = v;
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn band_major_equals_frame_major_on_any_number_of_threads() {
+        let y: Vec<f32> = (0..22_050 * 4 + 77)
+            .map(|i| (i as f32 * 0.031).sin() * (1.0 + (i % 5_000) as f32 / 500.0))
+            .collect();
+        let configs = [
+            MelSpectrogramConfig::default(),
+            MelSpectrogramConfig {
+                n_fft: 999,
+                hop_length: 333,
+                n_mels: 37,
+                center: false,
+                ..Default::default()
+            },
+        ];
+        let db = DbConfig::default();
+        for config in configs {
+            let plan = MelSpectrogram::new(config).unwrap();
+            for len in [y.len(), 4_096, 512 * 150] {
+                let y = &y[..len];
+                let power = frame_major(&plan, y, None);
+                let decibels = frame_major(&plan, y, Some(&db));
+                let mut one = Matrix::default();
+                plan.compute_into(y, &mut plan.scratch(), &mut one).unwrap();
+                assert_eq!(one, power, "compute_into, {len}");
+                for threads in [1, 2, 3, 5] {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap();
+                    let (p, d) = pool
+                        .install(|| (plan.compute(y).unwrap(), plan.compute_db(y, &db).unwrap()));
+                    assert_eq!(p, power, "compute, {len} samples, {threads} threads");
+                    assert_eq!(d, decibels, "compute_db, {len} samples, {threads} threads");
+                }
             }
         }
     }

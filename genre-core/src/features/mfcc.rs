@@ -5,14 +5,10 @@ use rayon::prelude::*;
 use super::Matrix;
 use super::db::{DbConfig, clip};
 use super::dct::{Dct, DctScratch};
-use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig};
+use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig, auto_chunk, chunk_for};
 use super::signal::check_range;
 use super::simd::{self, Kernel};
-use super::stft::BLOCK;
 use crate::{Error, Result};
-
-/// Signals with fewer frames are not split over threads by [`Mfcc::compute`].
-const MIN_PARALLEL_FRAMES: usize = 256;
 use pulp::Simd;
 
 /// Parameters of `librosa.feature.mfcc(y, sr=22050, n_mfcc=20, dct_type=2,
@@ -148,10 +144,9 @@ impl Mfcc {
         let mut scratch = self.scratch();
         let mut out = Matrix::default();
         let frames = self.n_frames(signal.len()).unwrap_or(0);
-        if rayon::current_num_threads() > 1 && frames >= MIN_PARALLEL_FRAMES {
-            self.compute_parallel_into(signal, &mut scratch, &mut out)?;
-        } else {
-            self.compute_into(signal, &mut scratch, &mut out)?;
+        match auto_chunk(frames) {
+            Some(chunk) => self.parallel_into(signal, chunk, &mut scratch, &mut out)?,
+            None => self.compute_into(signal, &mut scratch, &mut out)?,
         }
         Ok(out)
     }
@@ -189,11 +184,19 @@ impl Mfcc {
         scratch: &mut FeatureScratch,
         out: &mut Matrix,
     ) -> Result<()> {
-        let (n_mels, n_mfcc) = (self.config.mel.n_mels, self.config.n_mfcc);
         let frames = self.n_frames(signal.len())?;
-        // Two chunks per thread so a busy core does not hold up the rest.
-        let tasks = 2 * rayon::current_num_threads().max(1);
-        let chunk = frames.div_ceil(tasks).next_multiple_of(BLOCK).max(BLOCK);
+        self.parallel_into(signal, chunk_for(frames), scratch, out)
+    }
+
+    /// [`Self::compute_parallel_into`] in tasks of `chunk` frames.
+    fn parallel_into(
+        &self,
+        signal: &[f32],
+        chunk: usize,
+        scratch: &mut FeatureScratch,
+        out: &mut Matrix,
+    ) -> Result<()> {
+        let (n_mels, n_mfcc) = (self.config.mel.n_mels, self.config.n_mfcc);
         let db = &self.config.db;
         let (frames, max) = self
             .mel

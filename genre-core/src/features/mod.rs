@@ -19,12 +19,12 @@ mod simd;
 mod stft;
 mod window;
 
-pub use db::{DbConfig, power_to_db};
+pub use db::{DbConfig, PARALLEL_MIN_VALUES, power_to_db};
 pub use dct::Dct;
-pub use delta::{MAX_DELTA_WIDTH, delta};
+pub use delta::{MAX_DELTA_WIDTH, delta, delta_rows};
 pub use matrix::Matrix;
 pub use mel::{MAX_N_MELS, MelConfig, MelFilterbank, MelNorm, hz_to_mel, mel_to_hz};
-pub use melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig};
+pub use melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig, PARALLEL_MIN_FRAMES};
 pub use mfcc::{Mfcc, MfccConfig, melspectrogram, mfcc};
 pub use segment::{SegmentConfig, SegmentExtractor, Segments, mean_mfcc, segments};
 pub use stft::{MAX_N_FFT, Stft, StftConfig, StftScratch};

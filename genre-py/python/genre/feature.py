@@ -182,7 +182,9 @@ def power_to_db(
     arr = np.asarray(S)
     if np.iscomplexobj(arr):
         arr = np.abs(arr)  # librosa warns and uses the magnitude
-    out = np.array(_convert.float32(arr, "S"), dtype=np.float32, order="C", copy=True)
+    out = _convert.float32(arr, "S")
+    if np.may_share_memory(out, arr):
+        out = out.copy()  # the result is computed in place: never in the caller's array
     ref_value = ref(arr) if callable(ref) else np.abs(ref)
     _genre.power_to_db_inplace(
         out,
