@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
 import wave
@@ -144,6 +147,57 @@ def test_load_segments_mfcc_in_forked_child(example_ogg: Path) -> None:
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(1) as pool:
         assert pool.apply_async(_load_segments_mfcc, (path,)).get(timeout=60) == parent
+
+
+#: Every public call whose genre-core work may use rayon, at sizes that
+#: split it over threads, run in a fresh process (see the test below).
+_EVERY_PARALLEL_CALL = """
+import json, os, sys
+import numpy as np, genre
+ogg, wav = sys.argv[1], sys.argv[2]
+def threads():
+    return sorted(open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task"))
+before = threads()
+y, sr = genre.load(ogg)
+genre.load(wav)
+genre.load(ogg, sr=None, mono=False)
+genre.segments(ogg)
+genre.segments(y)
+genre.mean_mfcc(ogg)
+genre.mean_mfcc(y)
+m = genre.feature.mfcc(y=y)
+S = genre.feature.melspectrogram(y=y)
+genre.feature.mfcc(y=y[:4096])
+genre.feature.melspectrogram(y=y[:4096])
+genre.power_to_db(S)
+genre.feature.delta(S)
+genre.feature.delta(m, order=2)
+genre.extract([ogg, wav])
+clf = genre.Classifier()
+clf.predict(ogg)
+clf.predict(y)
+clf.predict_many([ogg, wav])
+ref = {"x": np.arange(5000.0), "y": np.sin(np.arange(5000.0))}
+genre.drift.report(ref, {"x": np.arange(5000.0) + 9, "y": np.cos(np.arange(5000.0))})
+after = threads()
+for name in before:
+    after.remove(name)
+print(json.dumps(after))
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux /proc")
+def test_no_thread_outside_the_fork_safe_pool(example_ogg: Path, corpus: list[Path]) -> None:
+    # Threads genre starts are its pool's, named genre-N: rayon's global pool
+    # (unnamed threads) would hang a forked child, and it starts as soon as
+    # anything asks it even for its size (rayon::current_num_threads()).
+    # This catches such a call on any path, whether or not a fork follows.
+    args = [sys.executable, "-c", _EVERY_PARALLEL_CALL, str(example_ogg), str(corpus[-1])]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    started = json.loads(out.stdout.strip().splitlines()[-1])
+    assert started, "the calls should have started the pool"
+    assert all(name.startswith("genre-") for name in started), started
 
 
 def test_eight_threads_mfcc_equal_sequential() -> None:
