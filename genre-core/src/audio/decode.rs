@@ -1,15 +1,18 @@
 //! Decoding any supported container to interleaved f32 at the native rate.
 //!
-//! The format is found from the content: Sun `.au` by its magic number, the
-//! rest by symphonia's probe (WAV, AIFF, FLAC, MP3, OGG Vorbis, CAF, MP4/M4A
-//! with AAC or ALAC). Integer PCM is scaled like libsndfile (divided by
-//! 2^(bits-1)); float PCM is passed through.
+//! The format is found from the content: Sun `.au` and native FLAC (`fLaC`)
+//! by their magic numbers (genre's own readers), the rest by symphonia's
+//! probe (WAV, AIFF, MP3, OGG Vorbis, FLAC in Ogg, CAF, MP4/M4A with AAC or
+//! ALAC). Integer PCM is scaled like libsndfile (divided by 2^(bits-1));
+//! float PCM is passed through.
 //!
 //! **Truncated files** decode like libsndfile reads them: every whole frame
 //! present is returned, and [`Decoded::truncated`] says how many frames the
 //! header promised and where decoding stopped. Packets that fail to decode
 //! in the middle of a stream are skipped (as symphonia recommends); a stream
-//! that yields nothing decodable is an [`Error::Decode`].
+//! that yields nothing decodable is an [`Error::Decode`]. Native FLAC
+//! follows libFLAC instead: a frame whose CRC-16 fails decodes as silence
+//! (so the length stays the stream's), a malformed frame is skipped.
 
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -22,6 +25,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 use symphonia::core::meta::MetadataOptions;
 
 use super::au;
+use super::flac;
 use super::raw;
 use super::signal::Truncation;
 use super::source::Source;
@@ -97,18 +101,24 @@ pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decod
             check_not_empty(data.len() as u64, &path)?;
             if data.starts_with(au::MAGIC) {
                 au::decode(&mut Cursor::new(data), &path, window)
+            } else if data.starts_with(flac::MAGIC) {
+                flac::decode(data, &path, window)
             } else {
                 guarded(&path, || decode_symphonia(source, &path, window))
             }
         }
         Source::Path(p) => {
             let mut file = open(p)?;
-            if starts_with_au_magic(&mut file, p)? {
-                au::decode(&mut std::io::BufReader::new(file), p, window)
-            } else {
-                drop(file);
-                guarded(p, || decode_symphonia(source, p, window))
+            let magic = read_magic(&mut file, p)?;
+            if &magic == au::MAGIC {
+                return au::decode(&mut std::io::BufReader::new(file), p, window);
             }
+            if &magic == flac::MAGIC
+                && let Some(decoded) = flac::decode_file(file, p, window)?
+            {
+                return Ok(decoded);
+            }
+            guarded(p, || decode_symphonia(source, p, window))
         }
     }
 }
@@ -156,6 +166,11 @@ pub(crate) fn check_not_empty(len: u64, path: &Path) -> Result<()> {
 
 /// Whether the file starts with `.snd`; rewinds it either way.
 pub(crate) fn starts_with_au_magic(file: &mut File, path: &Path) -> Result<bool> {
+    Ok(&read_magic(file, path)? == au::MAGIC)
+}
+
+/// The first four bytes of the file (zeros past its end); rewinds it.
+pub(crate) fn read_magic(file: &mut File, path: &Path) -> Result<[u8; 4]> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -171,7 +186,7 @@ pub(crate) fn starts_with_au_magic(file: &mut File, path: &Path) -> Result<bool>
         }
     }
     file.seek(SeekFrom::Start(0)).map_err(io)?;
-    Ok(filled == magic.len() && &magic == au::MAGIC)
+    Ok(magic)
 }
 
 /// Probes the content with symphonia. A truncated file whose header points

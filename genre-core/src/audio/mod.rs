@@ -8,6 +8,7 @@
 
 mod au;
 mod decode;
+mod flac;
 mod info;
 mod load;
 mod pcm;

@@ -224,6 +224,23 @@ impl Collector {
         self.sink.commit(start)
     }
 
+    /// Offers a block of `frames` frames that `fill(from, to, mono, out)`
+    /// appends to `out` when asked: frames `from..to` of the block, every
+    /// channel interleaved or (`mono`) the f32 channel mean. For decoders
+    /// that convert from their own buffers (the FLAC decoder).
+    pub fn push_with(
+        &mut self,
+        frames: usize,
+        fill: impl FnOnce(usize, usize, bool, &mut Vec<f32>),
+    ) -> Result<()> {
+        let Some((from, to)) = self.keep(frames)? else {
+            return Ok(());
+        };
+        let start = self.sink.buffer().len();
+        fill(from, to, self.mono, self.sink.buffer());
+        self.sink.commit(start)
+    }
+
     /// Offers a decoded symphonia buffer (planar, any sample type): converts
     /// to f32 like `copy_to_vec_interleaved` and, for mono, averages the
     /// channels in the same pass.
