@@ -42,7 +42,19 @@ pub(crate) fn load<'py>(
         max_duration: max_duration.unwrap_or(defaults.max_duration),
     };
     let data = source.borrow();
-    let signal = detach(py, || audio::load(data.source(name), &options))?.into_py_result()?;
+    let run = || audio::load(data.source(name), &options);
+    // Only a whole-file load may decode on two threads (genre-core asks rayon
+    // for its threads then); a window (offset or duration) is decoded in
+    // order, so it stays on the calling thread and skips the hand-off to the
+    // pool. tests/test_extract.py checks that no call starts rayon's global
+    // pool.
+    let whole = offset == 0.0 && duration.is_none();
+    let signal = if whole {
+        detach(py, run)?
+    } else {
+        py.detach(run)
+    };
+    let signal = signal.into_py_result()?;
     let (channels, frames, rate) = (signal.channels, signal.frames(), signal.sample_rate);
     let array = PyArray1::from_vec(py, signal.samples);
     // librosa returns 1-D for one channel (mono, or a mono file with mono=False).

@@ -150,17 +150,21 @@ def test_load_segments_mfcc_in_forked_child(example_ogg: Path) -> None:
 
 
 #: Every public call whose genre-core work may use rayon, at sizes that
-#: split it over threads, run in a fresh process (see the test below).
+#: split it over threads and sizes that do not, in a fresh process (see the
+#: test below).
 _EVERY_PARALLEL_CALL = """
-import json, os, sys
-import numpy as np, genre
-ogg, wav = sys.argv[1], sys.argv[2]
+import collections, json, os, sys
+import numpy as np
 def threads():
-    return sorted(open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task"))
-before = threads()
+    return collections.Counter(open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task"))
+before = threads()  # the interpreter's and numpy's
+import genre
+ogg, wav = sys.argv[1], sys.argv[2]
 y, sr = genre.load(ogg)
 genre.load(wav)
 genre.load(ogg, sr=None, mono=False)
+genre.load(ogg, offset=1.0, duration=2.0)
+genre.load(ogg, duration=0.1)
 genre.segments(ogg)
 genre.segments(y)
 genre.mean_mfcc(ogg)
@@ -179,25 +183,45 @@ clf.predict(y)
 clf.predict_many([ogg, wav])
 ref = {"x": np.arange(5000.0), "y": np.sin(np.arange(5000.0))}
 genre.drift.report(ref, {"x": np.arange(5000.0) + 9, "y": np.cos(np.arange(5000.0))})
-after = threads()
-for name in before:
-    after.remove(name)
-print(json.dumps(after))
+print(json.dumps(sorted((threads() - before).elements())))
 """
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux /proc")
 def test_no_thread_outside_the_fork_safe_pool(example_ogg: Path, corpus: list[Path]) -> None:
-    # Threads genre starts are its pool's, named genre-N: rayon's global pool
-    # (unnamed threads) would hang a forked child, and it starts as soon as
-    # anything asks it even for its size (rayon::current_num_threads()).
-    # This catches such a call on any path, whether or not a fork follows.
+    # Threads genre starts are its pool's (and the import's warm-up), named
+    # genre-*: rayon's global pool (unnamed threads) would hang a forked
+    # child, and it starts as soon as anything asks it even for its size
+    # (rayon::current_num_threads()). This catches such a call on any path,
+    # whether or not a fork follows.
     args = [sys.executable, "-c", _EVERY_PARALLEL_CALL, str(example_ogg), str(corpus[-1])]
     out = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     started = json.loads(out.stdout.strip().splitlines()[-1])
     assert started, "the calls should have started the pool"
     assert all(name.startswith("genre-") for name in started), started
+
+
+_FORK_RIGHT_AFTER_IMPORT = """
+import os, sys
+import genre
+import numpy as np
+pid = os.fork()  # the import's warm-up may still be running
+if pid == 0:
+    y, _ = genre.load(sys.argv[1])
+    genre.feature.mfcc(y=y)
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_fork_right_after_import(example_ogg: Path) -> None:
+    args = [sys.executable, "-c", _FORK_RIGHT_AFTER_IMPORT, str(example_ogg)]
+    for _ in range(3):
+        out = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
 
 
 def test_eight_threads_mfcc_equal_sequential() -> None:
