@@ -18,6 +18,8 @@ import pytest
 
 import genre
 
+from conftest import AUDIO
+
 SR = 22050
 
 
@@ -159,8 +161,10 @@ def threads():
     return collections.Counter(open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task"))
 before = threads()  # the interpreter's and numpy's
 import genre
-ogg, wav = sys.argv[1], sys.argv[2]
+ogg, wav, flac = sys.argv[1], sys.argv[2], sys.argv[3]
 y, sr = genre.load(ogg)
+genre.load(flac)
+genre.load(flac, duration=0.5)
 genre.load(wav)
 genre.load(ogg, sr=None, mono=False)
 genre.load(ogg, offset=1.0, duration=2.0)
@@ -194,7 +198,8 @@ def test_no_thread_outside_the_fork_safe_pool(example_ogg: Path, corpus: list[Pa
     # child, and it starts as soon as anything asks it even for its size
     # (rayon::current_num_threads()). This catches such a call on any path,
     # whether or not a fork follows.
-    args = [sys.executable, "-c", _EVERY_PARALLEL_CALL, str(example_ogg), str(corpus[-1])]
+    flac = AUDIO / "flac_16_48000_stereo.flac"
+    args = [sys.executable, "-c", _EVERY_PARALLEL_CALL, str(example_ogg), str(corpus[-1]), str(flac)]
     out = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     started = json.loads(out.stdout.strip().splitlines()[-1])
