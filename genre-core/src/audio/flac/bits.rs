@@ -40,7 +40,8 @@ impl<'a> Bits<'a> {
         (self.next * 8 - self.avail as usize) / 8
     }
 
-    /// Loads bytes until at least 56 bits are counted (or the data ends).
+    /// Loads bytes until at least 56 bits are counted (or the data ends);
+    /// never more than 63, so a shift by any count of buffered bits is < 64.
     #[inline(always)]
     fn refill(&mut self) {
         if let Some(word) = self
@@ -56,7 +57,7 @@ impl<'a> Bits<'a> {
             }
             return;
         }
-        while self.avail <= 56 {
+        while self.avail <= 55 {
             let Some(&b) = self.data.get(self.next) else {
                 break;
             };
@@ -130,33 +131,51 @@ impl<'a> Bits<'a> {
 
     /// Decodes `out.len()` Rice codes with parameter `k` ≤ 30 (zigzag-folded
     /// residuals). The common case — quotient, stop bit and `k` low bits all
-    /// in the buffer — takes one `leading_zeros` and three shifts.
+    /// in the buffer — is one `leading_zeros` and two shifts on register
+    /// copies of the reader's state (written back only around the rare slow
+    /// path and at the end).
     #[inline(always)]
     pub fn rice(&mut self, k: u32, out: &mut [i32]) -> Res<()> {
         let k1 = k + 1;
         let low_shift = 63 - k;
         let stop_bit = 1u32 << k;
+        let data = self.data;
+        let (mut buf, mut avail, mut next) = (self.buf, self.avail, self.next);
         for slot in out {
-            if self.avail < 32 {
-                self.refill();
+            if avail < 32 {
+                match data.get(next..).and_then(|rest| rest.first_chunk::<8>()) {
+                    Some(word) => {
+                        buf |= u64::from_be_bytes(*word) >> avail;
+                        let bytes = (63 - avail) / 8;
+                        next += bytes as usize;
+                        avail += bytes * 8;
+                    }
+                    None => {
+                        (self.buf, self.avail, self.next) = (buf, avail, next);
+                        self.refill();
+                        (buf, avail, next) = (self.buf, self.avail, self.next);
+                    }
+                }
             }
-            let zeros = self.buf.leading_zeros();
-            let folded = if zeros + k1 <= self.avail {
-                // `top` starts with the stop bit; `top >> low_shift` is the
-                // stop bit and the k low bits.
-                let top = self.buf << zeros;
-                self.buf = top << k1;
-                self.avail -= zeros + k1;
-                (zeros << k)
-                    .wrapping_add((top >> low_shift) as u32)
-                    .wrapping_sub(stop_bit)
+            let zeros = buf.leading_zeros();
+            // `avail` ≤ 63 (see `refill`), so the shift below is < 64.
+            let folded = if zeros + k1 <= avail {
+                // `buf << zeros` starts with the stop bit; shifted right by
+                // `low_shift` it is the stop bit and the k low bits.
+                let value = ((buf << zeros) >> low_shift) as u32;
+                buf <<= zeros + k1;
+                avail -= zeros + k1;
+                (zeros << k).wrapping_add(value).wrapping_sub(stop_bit)
             } else {
+                (self.buf, self.avail, self.next) = (buf, avail, next);
                 let quotient = self.read_unary()?;
                 let low = self.read(k)?;
+                (buf, avail, next) = (self.buf, self.avail, self.next);
                 (quotient << k) | low
             };
             *slot = ((folded >> 1) as i32) ^ -((folded & 1) as i32);
         }
+        (self.buf, self.avail, self.next) = (buf, avail, next);
         Ok(())
     }
 

@@ -139,7 +139,7 @@ fn lpc_dispatch(coefs: &[i32], shift: u32, bps: u32, precision: u32, out: &mut [
 /// sample first.
 #[inline(always)]
 fn lpc32<const N: usize>(rev: &[i32; N], shift: u32, out: &mut [i32]) {
-    pairs::<N, i32>(
+    rolling::<N, i32>(
         rev,
         out,
         |c, s| c.wrapping_mul(s),
@@ -151,7 +151,7 @@ fn lpc32<const N: usize>(rev: &[i32; N], shift: u32, out: &mut [i32]) {
 /// LPC of order `N` with an i64 sum.
 #[inline(always)]
 fn lpc64<const N: usize>(rev: &[i32; N], shift: u32, out: &mut [i32]) {
-    pairs::<N, i64>(
+    rolling::<N, i64>(
         rev,
         out,
         |c, s| i64::from(c) * i64::from(s),
@@ -160,47 +160,30 @@ fn lpc64<const N: usize>(rev: &[i32; N], shift: u32, out: &mut [i32]) {
     );
 }
 
-/// Restores two samples per step: both sums share the loaded history, and
-/// the second takes the first's new sample last.
+/// Restores one sample per step, the newest history sample kept in a
+/// register (off the store-to-load path), the older ones loaded.
 #[inline(always)]
-fn pairs<const N: usize, A: Copy + Default>(
+fn rolling<const N: usize, A: Copy + Default>(
     rev: &[i32; N],
     out: &mut [i32],
     mul: impl Fn(i32, i32) -> A,
     add: impl Fn(A, A) -> A,
     finish: impl Fn(A) -> i32,
 ) {
-    let mut i = N;
-    while i + 1 < out.len() {
-        let Some(&h) = out.get(i - N..i).and_then(|h| h.first_chunk::<N>()) else {
+    let Some(&(mut last)) = out.get(N.wrapping_sub(1)) else {
+        return;
+    };
+    for i in N..out.len() {
+        let Some(h) = out.get(i - N..i).and_then(|h| h.first_chunk::<N>()) else {
             return;
         };
-        let mut first = A::default();
-        let mut second = A::default();
-        for m in 0..N {
-            first = add(first, mul(rev[m], h[m]));
-            if m + 1 < N {
-                second = add(second, mul(rev[m], h[m + 1]));
-            }
-        }
-        let Some([a, b]) = out.get_mut(i..i + 2).and_then(|p| p.first_chunk_mut::<2>()) else {
-            return;
-        };
-        *a = a.wrapping_add(finish(first));
-        second = add(second, mul(rev[N - 1], *a));
-        *b = b.wrapping_add(finish(second));
-        i += 2;
-    }
-    if i < out.len() {
-        let Some(&h) = out.get(i - N..i).and_then(|h| h.first_chunk::<N>()) else {
-            return;
-        };
-        let mut sum = A::default();
-        for m in 0..N {
+        let mut sum = mul(rev[N - 1], last);
+        for m in 0..N - 1 {
             sum = add(sum, mul(rev[m], h[m]));
         }
         if let Some(s) = out.get_mut(i) {
             *s = s.wrapping_add(finish(sum));
+            last = *s;
         }
     }
 }
