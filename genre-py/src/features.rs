@@ -21,23 +21,59 @@ static MFCC_PLANS: PlanCache<MfccConfig, Mfcc> = PlanCache::new();
 
 static MEL_PLANS: PlanCache<MelSpectrogramConfig, MelSpectrogram> = PlanCache::new();
 
-/// `parallel` on the pool for `frames >= PARALLEL_MIN_FRAMES` (where
-/// genre-core's `Mfcc::compute` and `MelSpectrogram::compute` split the
-/// frames over the threads), else the single-threaded `serial` on the
-/// calling thread, saving the hand-off to a worker. Either runs with the GIL
-/// released; neither touches rayon's global pool (see `runtime`).
-fn by_length<T: Send>(
-    py: Python<'_>,
-    frames: usize,
-    parallel: impl FnOnce() -> genre_core::Result<T> + Send,
-    serial: impl FnOnce() -> genre_core::Result<T> + Send,
-) -> PyResult<T> {
-    let out = if frames >= PARALLEL_MIN_FRAMES {
-        detach(py, parallel)?
+/// What `mfcc` and `melspectrogram` need of their genre-core plan.
+trait Plan: Sync {
+    fn frames(&self, samples: usize) -> usize;
+    /// Splits long signals over rayon's current threads.
+    fn compute(&self, signal: &[f32]) -> genre_core::Result<Matrix>;
+    /// On this thread only.
+    fn compute_serial(&self, signal: &[f32]) -> genre_core::Result<Matrix>;
+}
+
+impl Plan for Mfcc {
+    fn frames(&self, samples: usize) -> usize {
+        self.n_frames(samples).unwrap_or(0)
+    }
+    fn compute(&self, signal: &[f32]) -> genre_core::Result<Matrix> {
+        Mfcc::compute(self, signal)
+    }
+    fn compute_serial(&self, signal: &[f32]) -> genre_core::Result<Matrix> {
+        let mut out = Matrix::default();
+        self.compute_into(signal, &mut self.scratch(), &mut out)
+            .map(|()| out)
+    }
+}
+
+impl Plan for MelSpectrogram {
+    fn frames(&self, samples: usize) -> usize {
+        self.n_frames(samples).unwrap_or(0)
+    }
+    fn compute(&self, signal: &[f32]) -> genre_core::Result<Matrix> {
+        MelSpectrogram::compute(self, signal)
+    }
+    fn compute_serial(&self, signal: &[f32]) -> genre_core::Result<Matrix> {
+        let mut out = Matrix::default();
+        self.compute_into(signal, &mut self.scratch(), &mut out)
+            .map(|()| out)
+    }
+}
+
+/// `plan` over `signal` as a numpy array: on the pool from
+/// `PARALLEL_MIN_FRAMES` frames (where genre-core splits the frames over the
+/// threads), else single-threaded on the calling thread, saving the
+/// hand-off to a worker. Either runs with the GIL released; neither touches
+/// rayon's global pool (see `runtime`).
+fn run_plan<'py>(
+    py: Python<'py>,
+    plan: &impl Plan,
+    signal: &[f32],
+) -> PyResult<Bound<'py, PyArray2<f32>>> {
+    let out = if plan.frames(signal.len()) >= PARALLEL_MIN_FRAMES {
+        detach(py, || plan.compute(signal))?
     } else {
-        py.detach(serial)
+        py.detach(|| plan.compute_serial(signal))
     };
-    out.into_py_result()
+    matrix_to_numpy(py, out.into_py_result()?)
 }
 
 /// `work` over an array of `len` values: on the pool from
@@ -162,18 +198,7 @@ pub(crate) fn mfcc<'py>(
     let plan = py
         .detach(|| MFCC_PLANS.get(&config, |c| Mfcc::new(*c)))
         .into_py_result()?;
-    let frames = plan.n_frames(signal.len()).unwrap_or(0);
-    let out = by_length(
-        py,
-        frames,
-        || plan.compute(signal),
-        || {
-            let mut out = Matrix::default();
-            plan.compute_into(signal, &mut plan.scratch(), &mut out)
-                .map(|()| out)
-        },
-    )?;
-    matrix_to_numpy(py, out)
+    run_plan(py, &*plan, signal)
 }
 
 /// `melspectrogram(y, mel)` → `(n_mels, frames)` float32 power. Like
@@ -189,18 +214,7 @@ pub(crate) fn melspectrogram<'py>(
     let plan = py
         .detach(|| MEL_PLANS.get(&mel.inner, |c| MelSpectrogram::new(*c)))
         .into_py_result()?;
-    let frames = plan.n_frames(signal.len()).unwrap_or(0);
-    let out = by_length(
-        py,
-        frames,
-        || plan.compute(signal),
-        || {
-            let mut out = Matrix::default();
-            plan.compute_into(signal, &mut plan.scratch(), &mut out)
-                .map(|()| out)
-        },
-    )?;
-    matrix_to_numpy(py, out)
+    run_plan(py, &*plan, signal)
 }
 
 /// `delta(data, width, order)` along the last axis of a 2-D array.
