@@ -268,10 +268,28 @@ fn hand_made_streams_decode() {
         verbatim(w, 32, &right);
     }));
     let audio = decode(Source::bytes(&data, Some("wide.flac"))).unwrap();
-    let expected: Vec<f32> = side
+    let expected_wide: Vec<f32> = side
         .iter()
         .zip(&right)
         .flat_map(|(&s, &r)| [scaled(s + r, 32), scaled(r, 32)])
+        .collect();
+    assert_eq!(bits(&audio.samples), bits(&expected_wide));
+
+    // 31-bit mid/side (depth from STREAMINFO): decorrelated in i64.
+    let mut data = stream_header(8000, 2, 31, 3);
+    let left = [(1i64 << 30) - 1, -(1 << 30), 12_345];
+    let right = [-(1i64 << 30), (1 << 30) - 1, -999];
+    let mid: Vec<i64> = left.iter().zip(&right).map(|(l, r)| (l + r) >> 1).collect();
+    let side: Vec<i64> = left.iter().zip(&right).map(|(l, r)| l - r).collect();
+    data.extend(frame(frame_header(false, 0, 3, 10, 0), |w| {
+        verbatim(w, 31, &mid);
+        verbatim(w, 32, &side);
+    }));
+    let audio = decode(Source::bytes(&data, Some("ms31.flac"))).unwrap();
+    let expected: Vec<f32> = left
+        .iter()
+        .zip(&right)
+        .flat_map(|(&l, &r)| [scaled(l, 31), scaled(r, 31)])
         .collect();
     assert_eq!(bits(&audio.samples), bits(&expected));
 }

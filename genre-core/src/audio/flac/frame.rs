@@ -179,20 +179,24 @@ impl Frame {
             .plane(1 - side_at, from, to)
             .iter()
             .map(|&s| i64::from(s));
-        let side: Box<dyn Iterator<Item = i64>> = if bits == 32 {
-            Box::new(self.wide.get(from..to).unwrap_or_default().iter().copied())
-        } else {
-            Box::new(self.plane(side_at, from, to).iter().map(|&s| i64::from(s)))
+        let decorrelate = move |(o, s): (i64, i64)| {
+            let (l, r) = match assignment {
+                Assignment::SideRight => (o.wrapping_add(s), o),
+                Assignment::MidSide => {
+                    let m = (o << 1) | (s & 1);
+                    (m.wrapping_add(s) >> 1, m.wrapping_sub(s) >> 1)
+                }
+                _ => (o, o.wrapping_sub(s)),
+            };
+            (l as i32, r as i32)
         };
-        let pairs = other.zip(side).map(|(o, s)| match assignment {
-            Assignment::SideRight => (o.wrapping_add(s), o),
-            Assignment::MidSide => {
-                let m = (o << 1) | (s & 1);
-                (m.wrapping_add(s) >> 1, m.wrapping_sub(s) >> 1)
-            }
-            _ => (o, o.wrapping_sub(s)),
-        });
-        stereo(pairs.map(|(l, r)| (l as i32, r as i32)), shift, mono, out);
+        if bits == 32 {
+            let side = self.wide.get(from..to).unwrap_or_default().iter().copied();
+            stereo(other.zip(side).map(decorrelate), shift, mono, out);
+        } else {
+            let side = self.plane(side_at, from, to).iter().map(|&s| i64::from(s));
+            stereo(other.zip(side).map(decorrelate), shift, mono, out);
+        }
     }
 }
 
