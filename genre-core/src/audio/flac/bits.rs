@@ -163,7 +163,9 @@ impl<'a> Bits<'a> {
                 // `buf << zeros` starts with the stop bit; shifted right by
                 // `low_shift` it is the stop bit and the k low bits.
                 let value = ((buf << zeros) >> low_shift) as u32;
-                buf <<= zeros + k1;
+                // `buf << k1` does not wait for `zeros`: the chain from one
+                // code to the next is `leading_zeros` and one shift.
+                buf = (buf << k1) << zeros;
                 avail -= zeros + k1;
                 (zeros << k).wrapping_add(value).wrapping_sub(stop_bit)
             } else {

@@ -160,8 +160,11 @@ fn lpc64<const N: usize>(rev: &[i32; N], shift: u32, out: &mut [i32]) {
     );
 }
 
-/// Restores one sample per step, the newest history sample kept in a
-/// register (off the store-to-load path), the older ones loaded.
+/// Restores one sample per step, software-pipelined: the newest sample is
+/// kept in a register, and the terms of the N − 1 older samples for the
+/// *next* sample are summed while this one is finished (loop-carried, so
+/// the compiler cannot reassociate them behind the newest term): only one
+/// multiply, add, shift and add separate consecutive samples.
 #[inline(always)]
 fn rolling<const N: usize, A: Copy + Default>(
     rev: &[i32; N],
@@ -170,21 +173,29 @@ fn rolling<const N: usize, A: Copy + Default>(
     add: impl Fn(A, A) -> A,
     finish: impl Fn(A) -> i32,
 ) {
+    // Terms of the N - 1 older samples starting at `out[from]`.
+    let older_terms = |out: &[i32], from: usize| {
+        let mut sum = A::default();
+        if let Some(h) = out.get(from..).and_then(|h| h.first_chunk::<N>()) {
+            for m in 0..N - 1 {
+                sum = add(sum, mul(rev[m], h[m]));
+            }
+        }
+        sum
+    };
     let Some(&(mut last)) = out.get(N.wrapping_sub(1)) else {
         return;
     };
+    let mut older = older_terms(out, 0);
     for i in N..out.len() {
-        let Some(h) = out.get(i - N..i).and_then(|h| h.first_chunk::<N>()) else {
+        // For sample i + 1: samples i + 1 - N ..= i - 1, all known.
+        let next_older = older_terms(out, i + 1 - N);
+        let Some(slot) = out.get_mut(i) else {
             return;
         };
-        let mut sum = mul(rev[N - 1], last);
-        for m in 0..N - 1 {
-            sum = add(sum, mul(rev[m], h[m]));
-        }
-        if let Some(s) = out.get_mut(i) {
-            *s = s.wrapping_add(finish(sum));
-            last = *s;
-        }
+        *slot = slot.wrapping_add(finish(add(older, mul(rev[N - 1], last))));
+        last = *slot;
+        older = next_older;
     }
 }
 
