@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
-import numpy.typing as npt
 
 from genre.exceptions import ConfigError
+
+if TYPE_CHECKING:  # numpy.typing only for type checkers: it costs ~0.5 ms at import
+    import numpy.typing as npt
 
 #: Anything genre accepts as audio input: a path, encoded bytes, or a binary file-like object.
 AudioSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, Any]

@@ -16,20 +16,22 @@ padding modes, DCT types) raise :class:`genre.ConfigError` naming them.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
-import numpy.typing as npt
 
 from genre import _convert, _genre
 from genre.exceptions import ConfigError
 
 __all__ = ["mfcc", "melspectrogram", "delta"]
 
-F32 = npt.NDArray[np.float32]
+if TYPE_CHECKING:  # numpy.typing only for type checkers: it costs ~0.5 ms at import
+    import numpy.typing as npt
+
+    _F32 = npt.NDArray[np.float32]
 
 
-def _per_channel(y: F32, compute: Callable[[F32], F32]) -> F32:
+def _per_channel(y: _F32, compute: Callable[[_F32], _F32]) -> _F32:
     """Applies ``compute`` to every channel of ``(..., n)`` and restacks."""
     if y.ndim == 1:
         return compute(y)
@@ -90,7 +92,7 @@ def mfcc(
     fmin: float = 0.0,
     fmax: float | None = None,
     htk: bool = False,
-) -> F32:
+) -> _F32:
     """Mel-frequency cepstral coefficients, ``(n_mfcc, frames)`` float32 — ``librosa.feature.mfcc``.
 
     >>> import numpy as np, genre
@@ -125,7 +127,7 @@ def melspectrogram(
     fmax: float | None = None,
     htk: bool = False,
     norm: str | None = "slaney",
-) -> F32:
+) -> _F32:
     """Mel power spectrogram, ``(n_mels, frames)`` float32 — ``librosa.feature.melspectrogram``.
 
     >>> import numpy as np, genre
@@ -145,7 +147,7 @@ def delta(
     order: int = 1,
     axis: int = -1,
     mode: str = "interp",
-) -> F32:
+) -> _F32:
     """Delta features (local derivative along ``axis``) — ``librosa.feature.delta``.
 
     >>> import numpy as np, genre
@@ -169,7 +171,7 @@ def power_to_db(
     ref: float | Callable[[Any], Any] = 1.0,
     amin: float = 1e-10,
     top_db: float | None = 80.0,
-) -> F32:
+) -> _F32:
     """Power spectrogram to decibels, ``10 * log10(S / ref)`` clipped at
     ``top_db`` below the peak — ``librosa.power_to_db`` (float32 result).
 
