@@ -7,7 +7,9 @@
 //! a forked child (different pid) builds a fresh one. `n_jobs` different
 //! from the shared pool's size gets a pool for that call only.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -46,11 +48,12 @@ pub(crate) fn shared_pool() -> PyResult<Arc<rayon::ThreadPool>> {
 /// The pool for `n_jobs` (joblib's convention: `None` or `-1` = all cores,
 /// `-2` = all but one, a positive number = that many threads).
 pub(crate) fn pool(n_jobs: Option<i64>) -> PyResult<Arc<rayon::ThreadPool>> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let threads = match n_jobs {
         None | Some(-1) => return shared_pool(),
         Some(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX).min(4096),
         Some(n) if n < -1 => {
+            // Asked only here: it reads the cgroup's CPU quota (~30 µs).
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
             let back = usize::try_from(n.unsigned_abs() - 1).unwrap_or(usize::MAX);
             cores.saturating_sub(back).max(1)
         }
@@ -88,4 +91,45 @@ where
 {
     let pool = pool(n_jobs)?;
     Ok(py.detach(|| pool.install(work)))
+}
+
+/// [`detach`] for work expected to take tens of microseconds (a short
+/// file's load): the caller waits for it by yielding its core for up to
+/// [`SPIN`] before it blocks. A blocked caller's (virtual) CPU goes idle,
+/// and waking it again costs more than such a job; longer work is better
+/// served by [`detach`], whose caller leaves its core to the workers.
+pub(crate) fn detach_short<T, F>(py: Python<'_>, work: F) -> PyResult<T>
+where
+    F: FnOnce() -> T + Send,
+    T: Send,
+{
+    let pool = shared_pool()?;
+    py.detach(|| spin_hand_off(&pool, work))
+        .ok_or_else(|| PyRuntimeError::new_err("a worker thread returned no result"))
+}
+
+/// How long [`detach_short`]'s caller yields before it blocks.
+const SPIN: Duration = Duration::from_micros(100);
+
+/// `pool.install(work)` from outside the pool, yielding for up to [`SPIN`]
+/// before blocking. A panic in `work` propagates as with `install` (`None`
+/// cannot otherwise happen).
+fn spin_hand_off<T, F>(pool: &rayon::ThreadPool, work: F) -> Option<T>
+where
+    F: FnOnce() -> T + Send,
+    T: Send,
+{
+    let done = AtomicBool::new(false);
+    let mut out = None;
+    pool.in_place_scope(|scope| {
+        scope.spawn(|_| {
+            out = Some(work());
+            done.store(true, Ordering::Release);
+        });
+        let start = Instant::now();
+        while !done.load(Ordering::Acquire) && start.elapsed() < SPIN {
+            std::thread::yield_now();
+        }
+    });
+    out
 }

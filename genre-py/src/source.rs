@@ -34,6 +34,15 @@ impl<'py> Input<'py> {
 }
 
 impl<'a> Borrowed<'a> {
+    /// The size of the encoded data in bytes (`None` if a path cannot be
+    /// inspected: the load then reports why).
+    pub(crate) fn len(&self) -> Option<u64> {
+        match *self {
+            Borrowed::Bytes(data) => u64::try_from(data.len()).ok(),
+            Borrowed::Path(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+        }
+    }
+
     /// The genre-core source; `name` labels bytes in error messages.
     pub(crate) fn source(&self, name: Option<&'a str>) -> Source<'a> {
         match *self {

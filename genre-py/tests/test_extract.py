@@ -132,6 +132,7 @@ def _load_segments_mfcc(path: str) -> tuple[tuple[int, ...], ...]:
     y, _ = genre.load(path)
     return (
         y.shape,
+        genre.load(str(AUDIO / "mp3_44100_stereo.mp3"))[0].shape,  # a short file
         genre.segments(path).shape,
         genre.feature.mfcc(y=y, n_mfcc=13).shape,
         genre.mean_mfcc(y).shape,
@@ -165,6 +166,10 @@ ogg, wav, flac = sys.argv[1], sys.argv[2], sys.argv[3]
 y, sr = genre.load(ogg)
 genre.load(flac)
 genre.load(flac, duration=0.5)
+for small in ("mp3_44100_stereo.mp3", "ogg_vorbis_44100_stereo.ogg", "wav_pcm_u8_8000_mono.wav"):
+    path = os.path.join(os.path.dirname(flac), small)  # whole files under 32 KB: a spinning hand-off
+    genre.load(path)
+    genre.load(open(path, "rb").read())
 genre.load(wav)
 genre.load(ogg, sr=None, mono=False)
 genre.load(ogg, offset=1.0, duration=2.0)
