@@ -17,6 +17,7 @@ mod resample;
 mod signal;
 mod sink;
 mod source;
+mod spare;
 mod split;
 mod stream;
 mod track;

@@ -50,8 +50,9 @@ use symphonia::core::codecs::audio::well_known::{
 use symphonia::core::packet::Packet;
 
 use super::decode::Decoded;
+use super::spare;
 use super::stream::{End, Stream};
-use super::track::{Track, make_decoder};
+use super::track::Track;
 use super::window::Window;
 use crate::{Error, Result};
 
@@ -215,7 +216,7 @@ impl<'w> Halves<'w> {
 
     fn stream<'h>(&'h self, window: &'h Window) -> Result<Stream<'h>> {
         Ok(Stream::new(
-            make_decoder(self.params, self.path)?,
+            spare::take(self.params, self.path)?,
             window,
             self.claimed,
             self.path,
@@ -374,11 +375,12 @@ impl<'w> Halves<'w> {
         let formats_agree = stream.format() == (0, 0)
             || later.format() == (0, 0)
             || stream.format() == later.format();
-        if !(first.clean && second.clean && formats_agree)
-            || stream.skipped + later.skipped > 0
-            || stream.append(later).is_err()
-        {
+        if !(first.clean && second.clean && formats_agree) || stream.skipped + later.skipped > 0 {
             return voided(first.head, second.tail, second.end);
+        }
+        match stream.append(later) {
+            Ok(decoder) => spare::keep(self.params, decoder),
+            Err(_) => return voided(first.head, second.tail, second.end),
         }
         Outcome::Joined(Box::new(stream), second.end)
     }
@@ -386,7 +388,14 @@ impl<'w> Halves<'w> {
     /// The decoded audio of `outcome`, decoding in order when it was void.
     fn conclude(&self, outcome: Outcome<'_>) -> Result<Decoded> {
         match outcome {
-            Outcome::Joined(stream, end) => stream.finish(end),
+            Outcome::Joined(stream, end) => {
+                let clean = stream.skipped == 0;
+                let (decoder, decoded) = stream.finish_keeping_decoder(end);
+                if clean && decoded.is_ok() {
+                    spare::keep(self.params, decoder);
+                }
+                decoded
+            }
             Outcome::Voided(packets, end) => in_order(self.stream(self.window)?, &packets, end),
             Outcome::Failed(e) => Err(e),
         }
@@ -459,6 +468,7 @@ mod tests {
     use crate::audio::decode::DEFAULT_MAX_DURATION;
     use crate::audio::resample::resample;
     use crate::audio::source::Source;
+    use crate::audio::track::make_decoder;
 
     fn root() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -505,7 +515,8 @@ mod tests {
     ) -> Option<Decoded> {
         let halves = Halves::new(params, window, None, path, priming);
         match halves.run(replay(packets.to_vec(), End::Done), at) {
-            Outcome::Joined(stream, end) => Some(stream.finish(end).unwrap()),
+            // Keeps the decoders: later splits reuse them.
+            joined @ Outcome::Joined(..) => Some(halves.conclude(joined).unwrap()),
             Outcome::Voided(..) => None,
             Outcome::Failed(e) => panic!("{e}"),
         }

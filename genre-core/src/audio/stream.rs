@@ -185,52 +185,79 @@ impl<'w> Stream<'w> {
         sink.push_buffer(&buffer)
     }
 
-    /// Appends what `later` (the second half of a split decode) collected.
-    pub fn append(&mut self, later: Stream<'_>) -> Result<()> {
-        match (self.collector.as_mut(), later.collector) {
-            (Some(first), Some(second)) => first.append(second),
+    /// Appends what `later` (the second half of a split decode) collected;
+    /// hands back its decoder.
+    pub fn append(&mut self, later: Stream<'_>) -> Result<Box<dyn AudioDecoder>> {
+        let Stream {
+            decoder,
+            collector,
+            sample_rate,
+            channels,
+            ..
+        } = later;
+        match (self.collector.as_mut(), collector) {
+            (Some(first), Some(second)) => first.append(second)?,
             (None, second) => {
                 self.collector = second;
-                (self.sample_rate, self.channels) = (later.sample_rate, later.channels);
-                Ok(())
+                (self.sample_rate, self.channels) = (sample_rate, channels);
             }
-            (Some(_), None) => Ok(()),
+            (Some(_), None) => {}
         }
+        Ok(decoder)
     }
 
     /// The decoded audio, given how reading ended.
     pub fn finish(self, end: End) -> Result<Decoded> {
-        let path = self.path;
-        let stopped = match end {
-            End::Done => None,
-            End::Eof => Some("unexpected end of file".to_string()),
-            End::Failed(e) if self.collector.is_none() => {
-                return Err(sym_error(path, e, "reading the first packet"));
-            }
-            End::Failed(e) => Some(e.to_string()),
-            End::Panicked(payload) => std::panic::resume_unwind(payload),
-        };
-        let Some(collector) = self.collector else {
-            return Err(Error::EmptyAudio {
-                path: path.to_path_buf(),
-                detail: stopped.map_or_else(
-                    || ": the stream holds no audio frames".into(),
-                    |why| format!(": decoding stopped before the first frame ({why})"),
-                ),
-            });
-        };
-        let decoded_frames = collector.position();
-        let short = self
-            .claimed
-            .filter(|&expected| decoded_frames < expected && !collector.is_full());
-        let truncated = match (short, stopped) {
-            (None, None) => None,
-            (expected_frames, reason) => Some(Truncation {
-                expected_frames: expected_frames.or(self.claimed),
-                decoded_frames,
-                reason: reason.unwrap_or_else(|| "the data ends early".into()),
-            }),
-        };
-        collector.into_decoded(truncated)
+        self.finish_keeping_decoder(end).1
     }
+
+    /// [`finish`](Self::finish), handing back the decoder too (to reuse it).
+    pub fn finish_keeping_decoder(self, end: End) -> (Box<dyn AudioDecoder>, Result<Decoded>) {
+        let Stream {
+            decoder,
+            collector,
+            claimed,
+            path,
+            ..
+        } = self;
+        (decoder, finish(collector, claimed, path, end))
+    }
+}
+
+/// The decoded audio of a stream's collector, given how reading ended.
+fn finish(
+    collector: Option<Collector>,
+    claimed: Option<u64>,
+    path: &Path,
+    end: End,
+) -> Result<Decoded> {
+    let stopped = match end {
+        End::Done => None,
+        End::Eof => Some("unexpected end of file".to_string()),
+        End::Failed(e) if collector.is_none() => {
+            return Err(sym_error(path, e, "reading the first packet"));
+        }
+        End::Failed(e) => Some(e.to_string()),
+        End::Panicked(payload) => std::panic::resume_unwind(payload),
+    };
+    let Some(collector) = collector else {
+        return Err(Error::EmptyAudio {
+            path: path.to_path_buf(),
+            detail: stopped.map_or_else(
+                || ": the stream holds no audio frames".into(),
+                |why| format!(": decoding stopped before the first frame ({why})"),
+            ),
+        });
+    };
+    let decoded_frames = collector.position();
+    let short = claimed.filter(|&expected| decoded_frames < expected && !collector.is_full());
+    let truncated = match (short, stopped) {
+        (None, None) => None,
+        (expected_frames, reason) => Some(Truncation {
+            expected_frames: expected_frames.or(claimed),
+            decoded_frames,
+            reason: reason.unwrap_or_else(|| "the data ends early".into()),
+        }),
+    };
+    collector.into_decoded(truncated)
 }
