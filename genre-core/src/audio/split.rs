@@ -61,7 +61,7 @@ use crate::{Error, Result};
 const MIN_PACKETS_PER_HALF: usize = 64;
 
 /// Fewest frames per part worth a second thread (about 1.5 s at 44.1 kHz:
-/// making the second decoder costs up to ~0.7 ms, for Vorbis).
+/// making a second Vorbis decoder costs ~0.8 ms unless one is reused).
 const MIN_FRAMES_PER_HALF: u64 = 1 << 16;
 
 /// Time to resample a frame relative to decoding it, from single-thread
@@ -82,10 +82,16 @@ fn resample_cost(params: &AudioCodecParameters, from: u32, to: u32) -> f64 {
     resample / decode
 }
 
-/// Time the reading thread spends reading the packets and making its
-/// decoder, relative to decoding the whole track (~0.5 ms + ~0.7 ms for a
-/// 30 s Vorbis file that decodes in ~18 ms).
-const READ_COST: f64 = 0.05;
+/// Time the reading thread spends reading the packets (Ogg pages and
+/// their CRCs, MP3 frame headers), relative to decoding them. Fitted with
+/// the priming cost below so that both threads finish together on 30 s
+/// 44.1 kHz stereo files loaded to 22,050 Hz: at shares ~0.445 (Vorbis) and
+/// ~0.455 (MP3) of the decoding for the first part, measured with
+/// per-thread CPU times.
+const READ_COST: f64 = 0.01;
+
+/// Frames per packet, roughly (Vorbis long blocks, MP3), to price priming.
+const PACKET_FRAMES: f64 = 1024.0;
 
 /// Packets the second decoder primes on, for codecs that split exactly.
 pub(crate) fn priming(params: &AudioCodecParameters) -> Option<usize> {
@@ -204,14 +210,15 @@ impl<'w> Halves<'w> {
     }
 
     /// The first part's share of the decoding, so that both threads finish
-    /// together: the reading thread also reads and makes its decoder; the
-    /// first part also resamples everything (when it does).
-    fn share(&self, from: u32) -> f64 {
+    /// together: the reading thread also does `extra` (reading, priming,
+    /// relative to decoding everything); the first part also resamples
+    /// everything (when it does).
+    fn share(&self, from: u32, extra: f64) -> f64 {
         let resample = match self.window.resample_to.filter(|&to| to != from) {
             Some(to) if self.forwards() => resample_cost(self.params, from, to),
             _ => 0.0,
         };
-        (1.0 + READ_COST - resample) / 2.0
+        (1.0 + extra - resample) / 2.0
     }
 
     fn stream<'h>(&'h self, window: &'h Window) -> Result<Stream<'h>> {
@@ -410,11 +417,13 @@ pub(crate) fn decode(
     priming: usize,
 ) -> Result<Decoded> {
     let halves = Halves::new(&track.params, window, track.frames, path, priming);
-    let share = halves.share(track.sample_rate());
+    let from = track.sample_rate();
     let (reader, id) = (&mut *track.reader, track.id);
     let outcome = match track.frames {
         Some(frames) => {
-            let at = SplitAt::Time((frames as f64 * share) as i64);
+            let frames = frames as f64;
+            let share = halves.share(from, READ_COST + priming as f64 * PACKET_FRAMES / frames);
+            let at = SplitAt::Time((frames * share) as i64);
             halves.run(|| End::next(reader, id), at)
         }
         None => {
@@ -426,7 +435,8 @@ pub(crate) fn decode(
                     Err(end) => break end,
                 }
             };
-            let split = ((packets.len() + priming) as f64 * share) as usize;
+            let n = packets.len();
+            let split = (n as f64 * halves.share(from, priming as f64 / n.max(1) as f64)) as usize;
             if split < MIN_PACKETS_PER_HALF + priming {
                 return in_order(halves.stream(window)?, &packets, end);
             }
