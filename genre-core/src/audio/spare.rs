@@ -84,16 +84,10 @@ mod tests {
 
     use super::*;
     use crate::audio::source::Source;
-    use crate::audio::stream::End;
-    use crate::audio::track::Track;
+    use crate::audio::stream::read_packets;
 
     fn packets(path: &Path) -> (AudioCodecParameters, Vec<Packet>) {
-        let mut track = Track::open(Source::Path(path), path).unwrap();
-        let mut packets = Vec::new();
-        while let Ok(packet) = End::next(&mut *track.reader, track.id) {
-            packets.push(packet);
-        }
-        (track.params, packets)
+        read_packets(Source::Path(path)).unwrap()
     }
 
     /// Every sample bit and frame count of `packets` decoded by `decoder`.

@@ -478,6 +478,7 @@ mod tests {
     use crate::audio::decode::DEFAULT_MAX_DURATION;
     use crate::audio::resample::resample;
     use crate::audio::source::Source;
+    use crate::audio::stream::read_packets;
     use crate::audio::track::make_decoder;
 
     fn root() -> PathBuf {
@@ -502,12 +503,17 @@ mod tests {
     }
 
     fn packets(path: &Path) -> (AudioCodecParameters, Vec<Packet>) {
-        let mut track = Track::open(Source::Path(path), path).unwrap();
-        let mut packets = Vec::new();
-        while let Ok(packet) = End::next(&mut *track.reader, track.id) {
-            packets.push(packet);
-        }
-        (track.params, packets)
+        read_packets(Source::Path(path)).unwrap()
+    }
+
+    /// The Vorbis clip: its path, priming, codec parameters and packets.
+    fn vorbis_clip() -> (PathBuf, usize, AudioCodecParameters, Vec<Packet>) {
+        let (path, priming) = splittable()
+            .into_iter()
+            .find(|(p, _)| p.extension().is_some_and(|e| e == "ogg"))
+            .unwrap();
+        let (params, packets) = packets(&path);
+        (path, priming, params, packets)
     }
 
     fn bits(decoded: &Decoded) -> Vec<u32> {
@@ -597,11 +603,7 @@ mod tests {
     /// finds every packet and chunk queued (a hang otherwise).
     #[test]
     fn a_one_thread_pool_runs_both_parts() {
-        let (path, priming) = splittable()
-            .into_iter()
-            .find(|(p, _)| p.extension().is_some_and(|e| e == "ogg"))
-            .unwrap();
-        let (params, packets) = packets(&path);
+        let (path, priming, params, packets) = vorbis_clip();
         let window = Window {
             mono: true,
             resample_to: Some(22_050),
@@ -693,7 +695,7 @@ mod tests {
             variants.push(whole[..2 * n / 3].to_vec());
             for (v, data) in variants.iter().enumerate() {
                 let expected = in_order_live(data, &window);
-                let (_, packets) = self::packets_of(data);
+                let packets = read_packets(Source::bytes(data, None)).map_or(Vec::new(), |t| t.1);
                 let times = [1, 4, 2].map(|k| {
                     packets
                         .get(packets.len() * k / 5)
@@ -718,29 +720,12 @@ mod tests {
         }
     }
 
-    /// The packets of an in-memory file (none when it does not open).
-    fn packets_of(data: &[u8]) -> (Option<AudioCodecParameters>, Vec<Packet>) {
-        let path = Path::new("x");
-        let Ok(mut track) = Track::open(Source::bytes(data, None), path) else {
-            return (None, Vec::new());
-        };
-        let mut packets = Vec::new();
-        while let Ok(packet) = End::next(&mut *track.reader, track.id) {
-            packets.push(packet);
-        }
-        (Some(track.params), packets)
-    }
-
     /// A reader that panics (symphonia can, on malformed streams) ends
     /// the split where one decoder would meet the panic: the panic resumes
     /// after the packets before it decode, and never hangs the other part.
     #[test]
     fn a_panic_while_reading_resumes_after_the_split() {
-        let (path, priming) = splittable()
-            .into_iter()
-            .find(|(p, _)| p.extension().is_some_and(|e| e == "ogg"))
-            .unwrap();
-        let (params, packets) = packets(&path);
+        let (path, priming, params, packets) = vorbis_clip();
         let window = Window::all(DEFAULT_MAX_DURATION);
         let n = packets.len();
         for (fail, split) in [(n / 4, n / 2), (3 * n / 4, n / 2)] {
@@ -764,11 +749,7 @@ mod tests {
     /// every packet comes back, in order, for the decode in order.
     #[test]
     fn a_corrupt_packet_voids_the_split_and_keeps_every_packet() {
-        let (path, priming) = splittable()
-            .into_iter()
-            .find(|(p, _)| p.extension().is_some_and(|e| e == "ogg"))
-            .unwrap();
-        let (params, packets) = packets(&path);
+        let (path, priming, params, packets) = vorbis_clip();
         let window = Window::all(DEFAULT_MAX_DURATION);
         let n = packets.len();
         for corrupt in [n / 4, 3 * n / 4] {

@@ -261,3 +261,20 @@ fn finish(
     };
     collector.into_decoded(truncated)
 }
+
+/// Every packet of `source`'s track, with its codec parameters (for tests).
+#[cfg(test)]
+pub(crate) fn read_packets(
+    source: super::source::Source<'_>,
+) -> Result<(
+    symphonia::core::codecs::audio::AudioCodecParameters,
+    Vec<Packet>,
+)> {
+    let path = source.name();
+    let mut track = super::track::Track::open(source, &path)?;
+    let mut packets = Vec::new();
+    while let Ok(packet) = End::next(&mut *track.reader, track.id) {
+        packets.push(packet);
+    }
+    Ok((track.params, packets))
+}
