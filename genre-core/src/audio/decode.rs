@@ -29,9 +29,10 @@ use super::flac;
 use super::raw;
 use super::signal::Truncation;
 use super::source::Source;
+use super::spare;
 use super::split;
 use super::stream::{End, Stream};
-use super::track::{Track, make_decoder};
+use super::track::Track;
 use super::window::{FrameRange, Window};
 use crate::{Error, Result};
 
@@ -301,7 +302,7 @@ pub(crate) fn decode_packets(
         return split::decode(track, window, path, priming);
     }
     let claimed = track.frames;
-    let mut stream = Stream::new(make_decoder(&track.params, path)?, window, claimed, path);
+    let mut stream = Stream::new(spare::take(&track.params, path)?, window, claimed, path);
     let end = loop {
         if stream.is_full() {
             break End::Done;
@@ -311,5 +312,5 @@ pub(crate) fn decode_packets(
             Err(end) => break end,
         }
     };
-    stream.finish(end)
+    spare::finish(stream, &track.params, end)
 }

@@ -1,8 +1,8 @@
 //! Vorbis decoders kept for the next track with the same headers.
 //!
 //! Making a Vorbis decoder builds every codebook of the stream's setup
-//! header: ~0.8 ms, as long as decoding 1.3 s of audio, paid by both threads
-//! of a split decode. Files encoded with the same encoder settings share
+//! header: ~0.8 ms, as long as decoding 1.3 s of audio (and paid by both
+//! threads of a split decode). Files encoded with the same encoder settings share
 //! their identification and setup headers (a data set converted in one go
 //! usually does), so a decoder that finished a track cleanly is kept, and
 //! the next track with byte-identical headers gets it back *reset*: the
@@ -17,6 +17,8 @@ use std::sync::Mutex;
 use symphonia::core::codecs::audio::well_known::CODEC_ID_VORBIS;
 use symphonia::core::codecs::audio::{AudioCodecParameters, AudioDecoder};
 
+use super::decode::Decoded;
+use super::stream::{End, Stream};
 use super::track::make_decoder;
 use crate::Result;
 
@@ -72,6 +74,21 @@ pub(crate) fn keep(params: &AudioCodecParameters, decoder: Box<dyn AudioDecoder>
             decoder,
         });
     }
+}
+
+/// [`Stream::finish`], keeping the decoder (made for `params`) when it
+/// decoded every packet without an error.
+pub(crate) fn finish(
+    stream: Stream<'_>,
+    params: &AudioCodecParameters,
+    end: End,
+) -> Result<Decoded> {
+    let clean = stream.skipped == 0;
+    let (decoder, decoded) = stream.finish_keeping_decoder(end);
+    if clean && decoded.is_ok() {
+        keep(params, decoder);
+    }
+    decoded
 }
 
 #[cfg(test)]

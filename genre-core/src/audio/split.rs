@@ -395,14 +395,7 @@ impl<'w> Halves<'w> {
     /// The decoded audio of `outcome`, decoding in order when it was void.
     fn conclude(&self, outcome: Outcome<'_>) -> Result<Decoded> {
         match outcome {
-            Outcome::Joined(stream, end) => {
-                let clean = stream.skipped == 0;
-                let (decoder, decoded) = stream.finish_keeping_decoder(end);
-                if clean && decoded.is_ok() {
-                    spare::keep(self.params, decoder);
-                }
-                decoded
-            }
+            Outcome::Joined(stream, end) => spare::finish(*stream, self.params, end),
             Outcome::Voided(packets, end) => in_order(self.stream(self.window)?, &packets, end),
             Outcome::Failed(e) => Err(e),
         }
