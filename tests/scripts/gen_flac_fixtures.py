@@ -61,18 +61,24 @@ def sample(kind, i, ch, bits):
     return max(-top - 1, min(top, value))
 
 
-def aiff(path, kind, rate, channels, bits, frames):
+def pcm(kind, channels, bits, frames, left_justify):
+    """Big-endian interleaved samples in whole bytes (AIFF left-justifies)."""
     width = (bits + 7) // 8
+    shift = 8 * width - bits if left_justify else 0
     data = bytearray()
     for i in range(frames):
         for ch in range(channels):
-            v = sample(kind, i, ch, bits) << (8 * width - bits)
+            v = sample(kind, i, ch, bits) << shift
             data += (v & ((1 << (8 * width)) - 1)).to_bytes(width, "big")
+    return bytes(data)
+
+
+def aiff(path, kind, rate, channels, bits, frames):
     # 80-bit IEEE extended sample rate.
     exponent = 16383 + rate.bit_length() - 1
     mantissa = rate << (64 - rate.bit_length())
     comm = struct.pack(">hIh", channels, frames, bits) + struct.pack(">HQ", exponent, mantissa)
-    ssnd = struct.pack(">II", 0, 0) + bytes(data)
+    ssnd = struct.pack(">II", 0, 0) + pcm(kind, channels, bits, frames, True)
     body = b"AIFF" + b"COMM" + struct.pack(">I", len(comm)) + comm
     body += b"SSND" + struct.pack(">I", len(ssnd)) + ssnd
     with open(path, "wb") as f:
@@ -80,14 +86,8 @@ def aiff(path, kind, rate, channels, bits, frames):
 
 
 def raw(path, kind, channels, bits, frames):
-    width = (bits + 7) // 8
-    data = bytearray()
-    for i in range(frames):
-        for ch in range(channels):
-            v = sample(kind, i, ch, bits)
-            data += (v & ((1 << (8 * width)) - 1)).to_bytes(width, "big")
     with open(path, "wb") as f:
-        f.write(bytes(data))
+        f.write(pcm(kind, channels, bits, frames, False))
 
 
 # name, signal, rate, channels, bits, frames, flac options
