@@ -1,7 +1,7 @@
 //! `genre_core::audio::load` (librosa.load defaults: 22,050 Hz mono, libsoxr HQ).
 //!
 //! Files: every file in `$GENRE_BENCH_AUDIO` if set (compare_load.py writes
-//! 30 s files there), else the bundled example clip and a WAV fixture.
+//! 30 s files there), else the bundled example clip, a FLAC and a WAV fixture.
 
 use std::path::PathBuf;
 
@@ -19,6 +19,7 @@ fn files() -> Vec<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     vec![
         root.join("examples/traveling_minstrels_20s.ogg"),
+        root.join("tests/fixtures/audio/flac_16_48000_stereo.flac"),
         root.join("tests/fixtures/audio/wav_pcm16_22050_mono.wav"),
     ]
 }
