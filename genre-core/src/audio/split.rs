@@ -1,6 +1,7 @@
 //! Decoding a whole compressed track on two threads, bit-identical to one.
 //!
-//! The calling thread reads the packets and hands those of the first part
+//! The calling thread (a pool thread, when called from outside rayon's pool)
+//! reads the packets and hands those of the first part
 //! of the track, as they are read, to a second thread, which decodes them
 //! at once (and, for a mono load that resamples, streams them into the
 //! resampler). From the split point on, the reading thread decodes the rest
@@ -19,7 +20,9 @@
 //!   lowest bitrates) back, plus one granule of IMDCT overlap.
 //!
 //! (AAC is not split: symphonia's AAC decoder differs after priming, which
-//! `split_matches_sequential` caught.)
+//! `split_matches_sequential` caught.) Both decoders come from
+//! [`spare`] (a kept Vorbis decoder when one fits) and go
+//! back there after a clean split.
 //!
 //! Every packet is kept until the end: any packet that fails to decode in
 //! either part voids the split, and the packets are then decoded again in
