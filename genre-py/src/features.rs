@@ -155,29 +155,6 @@ impl PyMelConfig {
     }
 }
 
-/// Builds the plans of `mfcc` (`n_mfcc` 20, librosa's default, and 13, the
-/// seed's) and `melspectrogram` with librosa's defaults, and runs the MFCCs
-/// once on a synthetic signal long enough to be split over the pool (see
-/// `warm_up`). Runs on the pool.
-pub(crate) fn warm_up() {
-    let mel = MelSpectrogramConfig::default();
-    let frames = PARALLEL_MIN_FRAMES + 8;
-    let y: Vec<f32> = (0..(frames - 1) * mel.hop_length)
-        .map(|i| (i as f32 * 0.0627).sin() * 0.1)
-        .collect();
-    let _ = MEL_PLANS.get(&mel, |c| MelSpectrogram::new(*c));
-    for n_mfcc in [20, 13] {
-        let config = MfccConfig {
-            n_mfcc,
-            mel,
-            ..MfccConfig::default()
-        };
-        if let Ok(plan) = MFCC_PLANS.get(&config, |c| Mfcc::new(*c)) {
-            let _ = plan.compute(&y);
-        }
-    }
-}
-
 /// `mfcc(y, mel, n_mfcc, lifter)` → `(n_mfcc, frames)` float32.
 #[pyfunction]
 #[pyo3(signature = (y, mel, *, n_mfcc=20, lifter=0.0))]

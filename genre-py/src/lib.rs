@@ -14,7 +14,6 @@ mod plans;
 mod runtime;
 mod segments;
 mod source;
-mod warm_up;
 
 use pyo3::prelude::*;
 
@@ -40,8 +39,6 @@ fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "DEFAULT_MODEL_NOTICE",
         genre_core::model::DEFAULT_MODEL_NOTICE,
     )?;
-    m.add_function(wrap_pyfunction!(warm_up::warm_up, m)?)?;
-    m.add_function(wrap_pyfunction!(warm_up::warm_up_wait, m)?)?;
     m.add_function(wrap_pyfunction!(audio::load, m)?)?;
     m.add_function(wrap_pyfunction!(audio::info, m)?)?;
     m.add_class::<audio::PyAudioInfo>()?;

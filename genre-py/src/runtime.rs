@@ -28,7 +28,7 @@ fn build_pool(threads: usize) -> PyResult<rayon::ThreadPool> {
 }
 
 /// The process-wide pool (all cores), rebuilt after a `fork`.
-pub(crate) fn shared_pool() -> PyResult<Arc<rayon::ThreadPool>> {
+fn shared_pool() -> PyResult<Arc<rayon::ThreadPool>> {
     let pid = std::process::id();
     let mut slot = POOL.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((owner, pool)) = slot.as_ref()

@@ -198,11 +198,10 @@ print(json.dumps(sorted((threads() - before).elements())))
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux /proc")
 def test_no_thread_outside_the_fork_safe_pool(example_ogg: Path, corpus: list[Path]) -> None:
-    # Threads genre starts are its pool's (and the import's warm-up), named
-    # genre-*: rayon's global pool (unnamed threads) would hang a forked
-    # child, and it starts as soon as anything asks it even for its size
-    # (rayon::current_num_threads()). This catches such a call on any path,
-    # whether or not a fork follows.
+    # Threads genre starts are its pool's, named genre-*: rayon's global pool
+    # (unnamed threads) would hang a forked child, and it starts as soon as
+    # anything asks it even for its size (rayon::current_num_threads()). This
+    # catches such a call on any path, whether or not a fork follows.
     flac = AUDIO / "flac_16_48000_stereo.flac"
     args = [sys.executable, "-c", _EVERY_PARALLEL_CALL, str(example_ogg), str(corpus[-1]), str(flac)]
     out = subprocess.run(args, capture_output=True, text=True, timeout=300)
@@ -210,28 +209,6 @@ def test_no_thread_outside_the_fork_safe_pool(example_ogg: Path, corpus: list[Pa
     started = json.loads(out.stdout.strip().splitlines()[-1])
     assert started, "the calls should have started the pool"
     assert all(name.startswith("genre-") for name in started), started
-
-
-_FORK_RIGHT_AFTER_IMPORT = """
-import os, sys
-import genre
-import numpy as np
-pid = os.fork()  # the import's warm-up may still be running
-if pid == 0:
-    y, _ = genre.load(sys.argv[1])
-    genre.feature.mfcc(y=y)
-    os._exit(0)
-_, status = os.waitpid(pid, 0)
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
-def test_fork_right_after_import(example_ogg: Path) -> None:
-    args = [sys.executable, "-c", _FORK_RIGHT_AFTER_IMPORT, str(example_ogg)]
-    for _ in range(3):
-        out = subprocess.run(args, capture_output=True, text=True, timeout=120)
-        assert out.returncode == 0, out.stderr
 
 
 def test_eight_threads_mfcc_equal_sequential() -> None:

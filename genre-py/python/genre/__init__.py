@@ -11,27 +11,13 @@ statistics — all running with the GIL released.
 
 ``import genre`` loads only what ``load`` and ``feature`` need; the drift,
 model and extraction modules (and the stdlib modules they use) are imported
-on first access, which keeps a new process's first call short. While numpy
-imports, a background thread starts genre's worker pool and builds the
-default feature plans, so the first ``load`` and ``mfcc`` run about as fast
-as later ones (set ``GENRE_NO_WARM_UP=1`` to skip it).
+on first access, which keeps a new process's first call short.
 """
 
 from __future__ import annotations
 
-import os as _os
-
-from genre import _genre
-
-# Before numpy is imported: the warm-up runs on the idle core meanwhile.
-if not _os.environ.get("GENRE_NO_WARM_UP"):
-    _genre.warm_up()
-if hasattr(_os, "register_at_fork"):
-    # Never fork while the warm-up thread may hold a lock.
-    _os.register_at_fork(before=_genre.warm_up_wait)
-
-import importlib  # noqa: E402
-from typing import TYPE_CHECKING, Any  # noqa: E402
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from genre import feature
 from genre._audio import get_duration, info, load
