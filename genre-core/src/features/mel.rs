@@ -160,6 +160,24 @@ fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
     v
 }
 
+/// librosa's weight of the FFT bin at `freq` in the band whose lower, centre
+/// and upper frequencies are `f` (float64 like numpy, stored as float32;
+/// Slaney normalisation applied to the float32 value as numpy does).
+fn band_weight(f: &[f64], freq: f64, norm: MelNorm) -> f32 {
+    let (f0, f1, f2) = (
+        f.first().copied().unwrap_or(0.0),
+        f.get(1).copied().unwrap_or(0.0),
+        f.get(2).copied().unwrap_or(0.0),
+    );
+    let lower = -(f0 - freq) / (f1 - f0);
+    let upper = (f2 - freq) / (f2 - f1);
+    let w = 0.0_f64.max(lower.min(upper)) as f32;
+    match norm {
+        MelNorm::Slaney => (f64::from(w) * (2.0 / (f2 - f0))) as f32,
+        MelNorm::None => w,
+    }
+}
+
 /// A mel filterbank `(n_mels, 1 + n_fft/2)` stored as one contiguous
 /// non-zero span of float32 weights per band. Immutable, `Send + Sync`.
 ///
@@ -205,37 +223,29 @@ impl MelFilterbank {
         let mut offsets = Vec::with_capacity(config.n_mels + 1);
         let mut weights = Vec::new();
         offsets.push(0);
-        for (i, f) in mel_f.windows(3).enumerate().take(config.n_mels) {
-            let (f0, f1, f2) = (f[0], f[1], f[2]);
-            let (fdiff0, fdiff1) = (f1 - f0, f2 - f1);
-            let enorm = match config.norm {
-                MelNorm::Slaney => Some(2.0 / (f2 - f0)),
-                MelNorm::None => None,
-            };
-            let band: Vec<(usize, f32)> = fftfreqs
+        for f in mel_f.windows(3).take(config.n_mels) {
+            let (f0, f2) = (f[0], f[2]);
+            // Outside [f0, f2] librosa's weight is max(0, negative) = 0, so
+            // only the bins inside are evaluated (numpy evaluates them all).
+            let lo = fftfreqs.partition_point(|&freq| freq < f0);
+            let hi = fftfreqs.partition_point(|&freq| freq <= f2);
+            let span = fftfreqs.get(lo..hi).unwrap_or_default();
+            let band: Vec<f32> = span
                 .iter()
-                .enumerate()
-                .filter_map(|(k, &freq)| {
-                    let lower = -(f0 - freq) / fdiff0;
-                    let upper = (f2 - freq) / fdiff1;
-                    let w = 0.0_f64.max(lower.min(upper)) as f32;
-                    let w = match enorm {
-                        Some(e) => (f64::from(w) * e) as f32,
-                        None => w,
-                    };
-                    (w != 0.0).then_some((k, w))
-                })
+                .map(|&freq| band_weight(f, freq, config.norm))
                 .collect();
-            let start = band.first().map_or(0, |b| b.0);
-            let end = band.last().map_or(0, |b| b.0 + 1);
+            // Keep the contiguous span of non-zero weights (zeros inside it,
+            // if any, included).
+            let first = band.iter().position(|&w| w != 0.0);
+            let last = band.iter().rposition(|&w| w != 0.0);
+            let (start, kept) = match (first, last) {
+                (Some(a), Some(b)) => (lo + a, band.get(a..=b).unwrap_or_default()),
+                _ => (0, &[][..]),
+            };
             starts.push(start);
-            // Keep the contiguous span (zeros inside it, if any, included).
-            for k in start..end {
-                weights.push(band.iter().find(|b| b.0 == k).map_or(0.0, |b| b.1));
-            }
-            lens.push(end - start);
+            weights.extend_from_slice(kept);
+            lens.push(kept.len());
             offsets.push(weights.len());
-            debug_assert_eq!(starts.len(), i + 1);
         }
         Ok(Self {
             n_mels: config.n_mels,
@@ -341,6 +351,73 @@ impl MelFilterbank {
             }
             for (o, a) in o.iter_mut().zip(acc) {
                 *o = a * scale;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Every bin of every band, as numpy computes the dense matrix.
+    fn dense(config: MelConfig) -> Vec<Vec<f32>> {
+        let n_bins = 1 + config.n_fft / 2;
+        let val = 1.0 / (config.n_fft as f64 * (1.0 / config.sample_rate));
+        let mels = linspace(
+            hz_to_mel(config.fmin, config.htk),
+            hz_to_mel(config.fmax_hz(), config.htk),
+            config.n_mels + 2,
+        );
+        let mel_f: Vec<f64> = mels.iter().map(|&m| mel_to_hz(m, config.htk)).collect();
+        mel_f
+            .windows(3)
+            .take(config.n_mels)
+            .map(|f| {
+                (0..n_bins)
+                    .map(|k| band_weight(f, k as f64 * val, config.norm))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sparse_bands_equal_the_dense_matrix() {
+        let configs = [
+            MelConfig::default(),
+            MelConfig {
+                htk: true,
+                norm: MelNorm::None,
+                ..Default::default()
+            },
+            MelConfig {
+                sample_rate: 16_000.0,
+                n_fft: 511,
+                n_mels: 200,
+                fmin: 30.0,
+                fmax: Some(7_000.0),
+                ..Default::default()
+            },
+            MelConfig {
+                sample_rate: 8_000.0,
+                n_fft: 4_096,
+                n_mels: 13,
+                ..Default::default()
+            },
+        ];
+        for config in configs {
+            let bank = MelFilterbank::new(config).unwrap();
+            for (m, row) in dense(config).iter().enumerate() {
+                let (start, w) = bank.band(m);
+                for (k, &want) in row.iter().enumerate() {
+                    let got = k
+                        .checked_sub(start)
+                        .and_then(|i| w.get(i))
+                        .copied()
+                        .unwrap_or(0.0);
+                    assert_eq!(got.to_bits(), want.to_bits(), "{config:?} band {m} bin {k}");
+                }
             }
         }
     }
