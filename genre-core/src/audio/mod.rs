@@ -11,6 +11,7 @@ mod decode;
 mod flac;
 mod info;
 mod load;
+mod mp3;
 mod pcm;
 mod raw;
 mod resample;
