@@ -1,7 +1,9 @@
 //! Decoding any supported container to interleaved f32 at the native rate.
 //!
 //! The format is found from the content: Sun `.au` and native FLAC (`fLaC`)
-//! by their magic numbers (genre's own readers), the rest by symphonia's
+//! by their magic numbers and MP3 by its first frame headers (genre's own
+//! decoders; see [`mp3`] for the MP3 streams it leaves to symphonia),
+//! the rest by symphonia's
 //! probe (WAV, AIFF, MP3, OGG Vorbis, FLAC in Ogg, CAF, MP4/M4A with AAC or
 //! ALAC). Integer PCM is scaled like libsndfile (divided by 2^(bits-1));
 //! float PCM is passed through.
@@ -26,6 +28,7 @@ use symphonia::core::meta::MetadataOptions;
 
 use super::au;
 use super::flac;
+use super::mp3;
 use super::raw;
 use super::signal::Truncation;
 use super::source::Source;
@@ -104,6 +107,8 @@ pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decod
                 au::decode(&mut Cursor::new(data), &path, window)
             } else if data.starts_with(flac::MAGIC) {
                 flac::decode(data, &path, window)
+            } else if let Some(decoded) = mp3::decode(data, &path, window)? {
+                Ok(decoded)
             } else {
                 guarded(&path, || decode_symphonia(source, &path, window))
             }
@@ -114,9 +119,14 @@ pub(crate) fn decode_window(source: Source<'_>, window: &Window) -> Result<Decod
             if &magic == au::MAGIC {
                 return au::decode(&mut std::io::BufReader::new(file), p, window);
             }
-            if &magic == flac::MAGIC
-                && let Some(decoded) = flac::decode_file(file, p, window)?
-            {
+            let own = if &magic == flac::MAGIC {
+                flac::decode_file(file, p, window)?
+            } else if mp3::may_start(&magic) {
+                mp3::decode_file(file, p, window)?
+            } else {
+                None
+            };
+            if let Some(decoded) = own {
                 return Ok(decoded);
             }
             guarded(p, || decode_symphonia(source, p, window))

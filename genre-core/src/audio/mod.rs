@@ -22,6 +22,7 @@ mod spare;
 mod split;
 mod stream;
 mod track;
+mod whole_file;
 mod window;
 
 pub use decode::{DEFAULT_MAX_DURATION, Decoded, decode};

@@ -32,58 +32,27 @@ mod split_tests;
 mod subframe;
 mod walk;
 
-use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::decode::Decoded;
 use super::signal::Truncation;
+use super::whole_file;
 use super::window::{Collector, Window};
 use crate::{Error, Result};
 pub(crate) use metadata::MAGIC;
 use metadata::MetaError;
 use walk::{Stop, Walker};
 
-/// Largest FLAC file read into memory to decode (a 1 h CD-quality stereo
-/// file is ~300 MB); larger files stream through symphonia instead.
-const MAX_IN_MEMORY: u64 = 1 << 30;
-
 /// Decodes the FLAC file `file` (already known to start with [`MAGIC`]);
-/// `None` when it is too large to hold in memory.
+/// `None` when it is too large to hold in memory (it then streams through
+/// symphonia).
 pub(crate) fn decode_file(
     file: std::fs::File,
     path: &Path,
     window: &Window,
 ) -> Result<Option<Decoded>> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let len = file.metadata().map_err(io)?.len();
-    if len > MAX_IN_MEMORY {
-        return Ok(None);
-    }
-    // A buffer kept per thread: reading into pages already mapped skips
-    // the page faults of a fresh multi-megabyte allocation (~1 ms of a
-    // 30 s file's load).
-    let mut data = READ_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    data.clear();
-    data.reserve(len as usize);
-    file.take(MAX_IN_MEMORY)
-        .read_to_end(&mut data)
-        .map_err(io)?;
-    let decoded = decode(&data, path, window).map(Some);
-    if data.capacity() <= MAX_KEPT_BUFFER {
-        READ_BUFFER.with(|b| *b.borrow_mut() = data);
-    }
-    decoded
-}
-
-/// Largest read buffer a thread keeps between loads.
-const MAX_KEPT_BUFFER: usize = 16 << 20;
-
-thread_local! {
-    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    whole_file::with_bytes(file, path, |data| decode(data, path, window))
 }
 
 /// Decodes the frames of `window` from a native FLAC stream.

@@ -1,0 +1,147 @@
+//! An MSB-first bit reader over a byte slice with a 64-bit cache, refilled
+//! eight bytes at a time. Reads past the end of the slice return zero bits;
+//! [`Bits::position`] keeps counting, so a caller checks once, after a
+//! whole unit (side info, one channel's main data), whether it overran.
+
+pub(crate) struct Bits<'a> {
+    data: &'a [u8],
+    /// Next unread byte of `data` not yet in the cache.
+    next: usize,
+    /// Unread bits, left-aligned.
+    cache: u64,
+    /// Valid bits in `cache` (0..=64).
+    count: u32,
+    /// Bits consumed.
+    consumed: u64,
+}
+
+impl<'a> Bits<'a> {
+    /// A reader starting at bit `bit` of `data`.
+    pub fn new(data: &'a [u8], bit: usize) -> Self {
+        let mut bits = Bits {
+            data,
+            next: bit / 8,
+            cache: 0,
+            count: 0,
+            consumed: 0,
+        };
+        bits.refill();
+        bits.skip((bit % 8) as u32);
+        bits.consumed = bit as u64;
+        bits
+    }
+
+    /// Tops the cache up to at least 57 valid bits.
+    #[inline(always)]
+    pub fn refill(&mut self) {
+        if self.count > 56 {
+            return;
+        }
+        if let Some(word) = self
+            .data
+            .get(self.next..self.next.wrapping_add(8))
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        {
+            // Whole bytes that fit; a partial byte loaded here is loaded
+            // again (with the same bits) by the next refill.
+            self.cache |= u64::from_be_bytes(word) >> self.count;
+            let bytes = (63 - self.count) >> 3;
+            self.next += bytes as usize;
+            self.count += bytes * 8;
+        } else {
+            while self.count <= 56 {
+                let byte = self.data.get(self.next).copied().unwrap_or(0);
+                self.cache |= u64::from(byte) << (56 - self.count);
+                self.next = self.next.saturating_add(1);
+                self.count += 8;
+            }
+        }
+    }
+
+    /// The next `n` bits (1..=32) without consuming them; needs a refill
+    /// done since `n` bits were last consumed.
+    #[inline(always)]
+    pub fn peek(&self, n: u32) -> u32 {
+        (self.cache >> (64 - n)) as u32
+    }
+
+    /// Consumes `n` (0..=57) bits already in the cache.
+    #[inline(always)]
+    pub fn skip(&mut self, n: u32) {
+        let n = n.min(self.count);
+        self.cache = self.cache.checked_shl(n).unwrap_or(0);
+        self.count -= n;
+        self.consumed += u64::from(n);
+    }
+
+    /// Reads `n` bits (0..=32).
+    #[inline(always)]
+    pub fn read(&mut self, n: u32) -> u32 {
+        if n == 0 {
+            return 0;
+        }
+        self.refill();
+        let v = self.peek(n);
+        self.skip(n);
+        v
+    }
+
+    /// Reads one bit as a bool.
+    #[inline(always)]
+    pub fn flag(&mut self) -> bool {
+        self.read(1) == 1
+    }
+
+    /// Skips `n` bits, any number.
+    pub fn skip_long(&mut self, mut n: u64) {
+        while n > 0 {
+            self.refill();
+            let step = n.min(32) as u32;
+            self.skip(step);
+            n -= u64::from(step);
+        }
+    }
+
+    /// Bits consumed from the start of the slice.
+    pub fn position(&self) -> u64 {
+        self.consumed
+    }
+
+    /// Bits in the slice.
+    pub fn len_bits(&self) -> u64 {
+        self.data.len() as u64 * 8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_msb_first_across_refills() {
+        let data: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37) ^ 0x5a).collect();
+        // Reference: every bit in order.
+        let all: Vec<u32> = data
+            .iter()
+            .flat_map(|b| (0..8).rev().map(move |i| u32::from(b >> i & 1)))
+            .collect();
+        for start in [0usize, 3, 13] {
+            let mut bits = Bits::new(&data, start);
+            let mut at = start;
+            for n in [1u32, 7, 13, 32, 5, 19, 2, 30, 11, 17, 3, 24] {
+                let expected = all[at..at + n as usize]
+                    .iter()
+                    .fold(0u32, |acc, &b| acc << 1 | b);
+                assert_eq!(bits.read(n), expected, "start {start} at {at} n {n}");
+                at += n as usize;
+                assert_eq!(bits.position(), at as u64);
+            }
+        }
+        // Past the end: zeros, and the position keeps counting.
+        let mut bits = Bits::new(&data[..2], 12);
+        assert_eq!(bits.read(4), u32::from(data[1] & 15));
+        assert_eq!(bits.read(20), 0);
+        assert_eq!(bits.position(), 36);
+        assert!(bits.position() > bits.len_bits());
+    }
+}

@@ -1,0 +1,94 @@
+//! Which streams genre's decoder takes (and which go to symphonia), and what
+//! the fixtures contain. Parity with symphonia is in
+//! `genre-core/tests/audio_mp3.rs`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use super::demux::Frames;
+use super::granule::Block;
+use super::header::Mode;
+use super::sideinfo::SideInfo;
+use super::*;
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files: Vec<PathBuf> = ["tests/fixtures/mp3", "tests/fixtures/audio"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "mp3"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Counts of (long, start, short, mixed, stop) granule channels and of
+/// mid/side frames.
+fn census(data: &[u8]) -> ([usize; 5], usize, usize) {
+    let mut frames = Frames::new(data, demux::stream_start(data).unwrap());
+    let (mut blocks, mut ms, mut n) = ([0usize; 5], 0, 0);
+    while let Some((h, bytes)) = frames.next_frame() {
+        n += 1;
+        if matches!(h.mode, Mode::Joint { mid_side: true, .. }) {
+            ms += 1;
+        }
+        let Some(Ok(si)) = bytes
+            .get(h.header_len()..h.header_len() + h.side_info_len())
+            .map(|b| SideInfo::read(b, &h))
+        else {
+            continue;
+        };
+        for g in &si.granules[..h.granules()] {
+            for c in &g[..h.channels()] {
+                let i = match c.block.0 {
+                    Block::Long => 0,
+                    Block::Start => 1,
+                    Block::Short => 2,
+                    Block::Mixed => 3,
+                    Block::Stop => 4,
+                };
+                blocks[i] += 1;
+            }
+        }
+    }
+    (blocks, ms, n)
+}
+
+#[test]
+fn every_fixture_takes_genres_decoder() {
+    let window = Window::all(3600.0);
+    for path in fixtures() {
+        let data = std::fs::read(&path).unwrap();
+        let decoded = decode(&data, &path, &window).unwrap();
+        assert!(decoded.is_some(), "{} went to symphonia", path.display());
+        let (blocks, ms, n) = census(&data);
+        println!(
+            "{:<36} {n:>4} frames, {ms:>4} M/S; granule channels long/start/short/mixed/stop {blocks:?}",
+            path.file_name().unwrap().to_string_lossy()
+        );
+        if path.to_string_lossy().contains("transients") {
+            assert!(blocks[2] > 0, "{}: no short blocks", path.display());
+        }
+    }
+}
+
+/// A stream with intensity stereo restarts in symphonia (`None` here).
+#[test]
+fn intensity_stereo_goes_to_symphonia() {
+    let path = fixtures()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("mpeg1_44100_joint_cbr_info"))
+        .unwrap();
+    let mut data = std::fs::read(&path).unwrap();
+    let mut frames = Frames::new(&data, 0);
+    let mut at = Vec::new();
+    while let Some((h, _)) = frames.next_frame() {
+        at.push(frames.pos - h.frame_len);
+    }
+    // Set the intensity bit of the mode extension of one frame.
+    let mid = at[at.len() / 2];
+    data[mid + 3] |= 0x50;
+    assert!(decode(&data, &path, &Window::all(3600.0)).unwrap().is_none());
+}
