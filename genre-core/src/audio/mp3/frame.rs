@@ -152,11 +152,12 @@ impl FrameDecoder {
         for gr in 0..header.granules() {
             let info = &side.granules[gr];
             if skipped < missing_bits {
-                for ch in 0..channels {
-                    self.lines[gr][ch].fill(0.0);
-                    self.rzero[gr][ch] = 0;
-                    skipped += info[ch].part2_3_length as usize;
-                }
+                self.lines[gr] = [[0.0; GRANULE]; 2];
+                self.rzero[gr] = [0; 2];
+                skipped += info[..channels]
+                    .iter()
+                    .map(|c| c.part2_3_length as usize)
+                    .sum::<usize>();
                 if skipped > missing_bits {
                     begin = skipped - missing_bits;
                 }
@@ -205,7 +206,14 @@ impl FrameDecoder {
     }
 
     /// Stereo processing, reorder, hybrid and polyphase of granule `gr`.
-    fn granule(&mut self, header: &Header, side: &SideInfo, gr: usize, mid_side: bool, mid_only: bool) {
+    fn granule(
+        &mut self,
+        header: &Header,
+        side: &SideInfo,
+        gr: usize,
+        mid_side: bool,
+        mid_only: bool,
+    ) {
         let info = &side.granules[gr];
         let [lines0, lines1] = &mut self.lines[gr];
         let [rz0, rz1] = self.rzero[gr];
@@ -227,7 +235,11 @@ impl FrameDecoder {
         let [spec0, spec1] = &mut *self.spectra;
         let out = &mut self.pcm[gr];
         if !stereo || mid_only {
-            let rz = if mid_only { rz0 } else { rz0.max(if mid_side { end } else { 0 }) };
+            let rz = if mid_only {
+                rz0
+            } else {
+                rz0.max(if mid_side { end } else { 0 })
+            };
             reorder(lines0, rz, b0, rate, spec0);
             self.hybrid[0].granule(std::slice::from_mut(spec0), &mut self.subbands);
             self.polyphase[0].granule(&self.subbands, &mut out[0]);
