@@ -43,7 +43,12 @@ fn fixtures() -> Vec<PathBuf> {
     assert!(files.len() >= 2, "no MP3 fixtures");
     // More files to check by hand (e.g. a long real recording), `:`-separated.
     if let Ok(extra) = std::env::var("GENRE_MP3_EXTRA") {
-        files.extend(extra.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+        files.extend(
+            extra
+                .split(':')
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from),
+        );
     }
     files
 }
@@ -65,7 +70,13 @@ fn symphonia_decode(data: &[u8]) -> (Vec<f32>, usize, u32) {
         .unwrap();
     let track = reader.default_track(TrackType::Audio).unwrap();
     let id = track.id;
-    let params = track.codec_params.as_ref().unwrap().audio().unwrap().clone();
+    let params = track
+        .codec_params
+        .as_ref()
+        .unwrap()
+        .audio()
+        .unwrap()
+        .clone();
     let mut decoder = symphonia::default::get_codecs()
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
         .unwrap();
@@ -153,7 +164,10 @@ fn mono_shortcut_is_the_channel_mean() {
         assert_eq!(mono.channels, 1);
         assert_eq!(mono.samples.len(), mean.len(), "{}", path.display());
         let diff = max_abs_diff(&mono.samples, &mean);
-        println!("{:<40} mono vs mean max |Δ| {diff:.2e}", path.file_name().unwrap().to_string_lossy());
+        println!(
+            "{:<40} mono vs mean max |Δ| {diff:.2e}",
+            path.file_name().unwrap().to_string_lossy()
+        );
         assert!(diff <= 2e-6, "{}: {diff:e}", path.display());
     }
 }

@@ -17,7 +17,10 @@ pub(crate) enum Version {
 pub(crate) enum Mode {
     Stereo,
     /// Joint stereo: mid/side and intensity stereo flags.
-    Joint { mid_side: bool, intensity: bool },
+    Joint {
+        mid_side: bool,
+        intensity: bool,
+    },
     DualMono,
     Mono,
 }
@@ -70,7 +73,10 @@ pub(crate) fn synced(word: u32) -> bool {
 /// The quick plausibility check made while scanning for sync: no reserved
 /// version, layer, bitrate or sample rate.
 pub(crate) fn plausible(word: u32) -> bool {
-    (word >> 19) & 3 != 1 && (word >> 17) & 3 != 0 && (word >> 12) & 15 != 15 && (word >> 10) & 3 != 3
+    (word >> 19) & 3 != 1
+        && (word >> 17) & 3 != 0
+        && (word >> 12) & 15 != 15
+        && (word >> 10) & 3 != 3
 }
 
 impl Header {
@@ -197,7 +203,10 @@ mod tests {
     fn parses_common_headers() {
         // MPEG-1 Layer III, 128 kb/s, 44.1 kHz, joint stereo (M/S), no CRC.
         let h = Header::parse(0xfffb_9064).unwrap_or_else(|| panic!("valid"));
-        assert_eq!((h.version, h.layer, h.sample_rate), (Version::Mpeg1, 3, 44_100));
+        assert_eq!(
+            (h.version, h.layer, h.sample_rate),
+            (Version::Mpeg1, 3, 44_100)
+        );
         assert_eq!(h.frame_len, 417);
         assert_eq!(
             h.mode,
@@ -206,10 +215,16 @@ mod tests {
                 intensity: false
             }
         );
-        assert_eq!((h.samples(), h.side_info_len(), h.header_len()), (1152, 32, 4));
+        assert_eq!(
+            (h.samples(), h.side_info_len(), h.header_len()),
+            (1152, 32, 4)
+        );
         // MPEG-2.5, 8 kHz, 8 kb/s, mono, with CRC.
         let h = Header::parse(0xffe2_18c0).unwrap_or_else(|| panic!("valid"));
-        assert_eq!((h.version, h.sample_rate, h.channels()), (Version::Mpeg25, 8000, 1));
+        assert_eq!(
+            (h.version, h.sample_rate, h.channels()),
+            (Version::Mpeg25, 8000, 1)
+        );
         assert_eq!((h.frame_len, h.samples(), h.header_len()), (72, 576, 6));
         // Free format and reserved values.
         assert!(Header::parse(0xfffb_0064).is_none());

@@ -53,8 +53,16 @@ impl Lut {
             let group: Vec<(u32, u32, usize)> = codes
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| u32::from(c.0) > width && c.1 >> (u32::from(c.0) - width) == prefix)
-                .map(|(i, c)| (u32::from(c.0) - width, c.1 & ((1 << (u32::from(c.0) - width)) - 1), i))
+                .filter(|(_, c)| {
+                    u32::from(c.0) > width && c.1 >> (u32::from(c.0) - width) == prefix
+                })
+                .map(|(i, c)| {
+                    (
+                        u32::from(c.0) - width,
+                        c.1 & ((1 << (u32::from(c.0) - width)) - 1),
+                        i,
+                    )
+                })
                 .collect();
             let Some(sub_width) = group.iter().map(|g| g.0).max() else {
                 continue;
@@ -125,7 +133,12 @@ fn pow43() -> &'static [f32] {
 /// Decodes `part3` bits of Huffman data at the reader's position into
 /// `out` (signed `|x|^(4/3)` values in bitstream order); returns the count
 /// of decoded lines (every line from there on is 0).
-pub(crate) fn decode(bits: &mut Bits<'_>, ch: &Channel, part3: u32, out: &mut [f32; GRANULE]) -> usize {
+pub(crate) fn decode(
+    bits: &mut Bits<'_>,
+    ch: &Channel,
+    part3: u32,
+    out: &mut [f32; GRANULE],
+) -> usize {
     out.fill(0.0);
     if part3 == 0 {
         return 0;
@@ -135,11 +148,7 @@ pub(crate) fn decode(bits: &mut Bits<'_>, ch: &Channel, part3: u32, out: &mut [f
     let start = bits.position();
     let end = start + u64::from(part3);
     let big = ch.big_values.min(GRANULE);
-    let regions = [
-        ch.region1_start.min(big),
-        ch.region2_start.min(big),
-        big,
-    ];
+    let regions = [ch.region1_start.min(big), ch.region2_start.min(big), big];
     let value = |bits: &mut Bits<'_>, mut x: usize, linbits: u32| -> f32 {
         if x == 0 {
             return 0.0;
@@ -148,7 +157,11 @@ pub(crate) fn decode(bits: &mut Bits<'_>, ch: &Channel, part3: u32, out: &mut [f
             x += bits.read(linbits) as usize;
         }
         let magnitude = pow43.get(x).copied().unwrap_or(0.0);
-        if bits.read(1) == 1 { -magnitude } else { magnitude }
+        if bits.read(1) == 1 {
+            -magnitude
+        } else {
+            magnitude
+        }
     };
     let mut i = 0;
     for (region, &region_end) in regions.iter().enumerate() {

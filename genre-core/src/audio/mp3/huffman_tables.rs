@@ -325,8 +325,22 @@ pub(super) const T24: [Code; 256] = [
 /// count1 quadruple table A (Table B.7 "A"): code of the value
 /// `v << 3 | w << 2 | x << 1 | y` at that index.
 pub(super) const QUAD_A: [Code; 16] = [
-    (1, 0x1), (4, 0x5), (4, 0x4), (5, 0x5), (4, 0x6), (6, 0x5), (5, 0x4), (6, 0x4),
-    (4, 0x7), (5, 0x3), (5, 0x6), (6, 0x0), (5, 0x7), (6, 0x2), (6, 0x3), (6, 0x1),
+    (1, 0x1),
+    (4, 0x5),
+    (4, 0x4),
+    (5, 0x5),
+    (4, 0x6),
+    (6, 0x5),
+    (5, 0x4),
+    (6, 0x4),
+    (4, 0x7),
+    (5, 0x3),
+    (5, 0x6),
+    (6, 0x0),
+    (5, 0x7),
+    (6, 0x2),
+    (6, 0x3),
+    (6, 0x1),
 ];
 
 /// Big-values table `n` (0..=31): its codes, pair size and linbits.
@@ -353,6 +367,6 @@ pub(super) fn table(n: usize) -> (&'static [Code], usize, u32) {
 
 /// linbits of each table (Table B.7).
 const LINBITS: [u32; 32] = [
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 6, 8, 10, 13, 4, 5, 6, 7, 8, 9,
-    11, 13,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 6, 8, 10, 13, 4, 5, 6, 7, 8, 9, 11,
+    13,
 ];

@@ -35,9 +35,9 @@ mod scalefac;
 mod sideinfo;
 mod tag;
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod test_rng;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 
@@ -81,7 +81,8 @@ pub(crate) fn decode(data: &[u8], path: &Path, window: &Window) -> Result<Option
     let tag = tag::read(first_frame, &first);
     let claimed = match tag {
         Some(t) => t.frames.map(|n| {
-            (u64::from(n) * first.samples()).saturating_sub(u64::from(t.delay) + u64::from(t.padding))
+            (u64::from(n) * first.samples())
+                .saturating_sub(u64::from(t.delay) + u64::from(t.padding))
         }),
         None => {
             frames.pos = start;
@@ -115,7 +116,9 @@ pub(crate) fn decode(data: &[u8], path: &Path, window: &Window) -> Result<Option
                 if consecutive >= MAX_CONSECUTIVE_ERRORS {
                     return Err(Error::Decode {
                         path: path.to_path_buf(),
-                        reason: format!("{consecutive} consecutive MP3 frames failed to decode ({why})"),
+                        reason: format!(
+                            "{consecutive} consecutive MP3 frames failed to decode ({why})"
+                        ),
                     });
                 }
             }
@@ -150,7 +153,9 @@ impl Run<'_> {
         bytes: &[u8],
         ts: i64,
     ) -> Result<std::result::Result<(), FrameError>> {
-        let spec = *self.spec.get_or_insert((header.sample_rate, header.channels()));
+        let spec = *self
+            .spec
+            .get_or_insert((header.sample_rate, header.channels()));
         if spec != (header.sample_rate, header.channels()) {
             return Ok(Err(FrameError::Bad("the stream changes rate or channels")));
         }
@@ -163,7 +168,9 @@ impl Run<'_> {
         let dur = header.samples() as i64;
         let from = (-ts).clamp(0, dur);
         let to = match self.claimed {
-            Some(end) => (i64::try_from(end).unwrap_or(i64::MAX).saturating_sub(ts)).clamp(from, dur),
+            Some(end) => {
+                (i64::try_from(end).unwrap_or(i64::MAX).saturating_sub(ts)).clamp(from, dur)
+            }
             None => dur,
         };
         let collector = match self.collector.as_mut() {

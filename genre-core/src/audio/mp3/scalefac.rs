@@ -52,7 +52,11 @@ pub(crate) fn read_mpeg1(
     let mut read = 0;
     match ch.block.0 {
         Block::Short | Block::Mixed => {
-            let n1 = if ch.block.0 == Block::Mixed { 8 + 9 } else { 18 };
+            let n1 = if ch.block.0 == Block::Mixed {
+                8 + 9
+            } else {
+                18
+            };
             for (i, sf) in out.iter_mut().enumerate().take(n1 + 18) {
                 let slen = if i < n1 { slen1 } else { slen2 };
                 *sf = bits.read(slen) as u8;
@@ -121,7 +125,11 @@ pub(crate) fn read_lsf(
         }
     } else {
         match sfc {
-            0..=399 => ([(sfc >> 4) / 5, (sfc >> 4) % 5, (sfc % 16) >> 2, sfc % 4], 3, false),
+            0..=399 => (
+                [(sfc >> 4) / 5, (sfc >> 4) % 5, (sfc % 16) >> 2, sfc % 4],
+                3,
+                false,
+            ),
             400..=499 => {
                 let t = sfc - 400;
                 ([(t >> 2) / 5, (t >> 2) % 5, t % 4, 0], 4, false)

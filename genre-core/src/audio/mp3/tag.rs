@@ -23,7 +23,11 @@ pub(crate) struct StreamTag {
 pub(crate) fn id3v2_len(data: &[u8]) -> usize {
     let mut at = 0usize;
     while let Some(h) = data.get(at..at + 10) {
-        if &h[..3] != b"ID3" || h[3] == 0xff || h[4] == 0xff || h[6..10].iter().any(|b| b & 0x80 != 0) {
+        if &h[..3] != b"ID3"
+            || h[3] == 0xff
+            || h[4] == 0xff
+            || h[6..10].iter().any(|b| b & 0x80 != 0)
+        {
             break;
         }
         let size = h[6..10]
@@ -137,7 +141,11 @@ fn crc16(data: &[u8]) -> u16 {
     for &b in data {
         crc ^= u16::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xa001 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xa001
+            } else {
+                crc >> 1
+            };
         }
     }
     crc

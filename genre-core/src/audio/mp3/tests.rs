@@ -90,5 +90,9 @@ fn intensity_stereo_goes_to_symphonia() {
     // Set the intensity bit of the mode extension of one frame.
     let mid = at[at.len() / 2];
     data[mid + 3] |= 0x50;
-    assert!(decode(&data, &path, &Window::all(3600.0)).unwrap().is_none());
+    assert!(
+        decode(&data, &path, &Window::all(3600.0))
+            .unwrap()
+            .is_none()
+    );
 }
