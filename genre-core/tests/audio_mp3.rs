@@ -171,3 +171,118 @@ fn mono_shortcut_is_the_channel_mean() {
         assert!(diff <= 2e-6, "{}: {diff:e}", path.display());
     }
 }
+
+/// Byte offsets of the frames of an MPEG-1 stream without ID3v2 (every
+/// sync word at the end of the previous frame; CBR or VBR).
+fn frame_offsets(data: &[u8]) -> Vec<usize> {
+    let mut at = 0;
+    let mut out = Vec::new();
+    while at + 4 <= data.len() && data[at] == 0xff && data[at + 1] & 0xe0 == 0xe0 {
+        let rates = [
+            0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+        ];
+        let bitrate = rates[usize::from(data[at + 2] >> 4)] * 1000;
+        let len = 144 * bitrate / 44_100 + usize::from(data[at + 2] >> 1 & 1);
+        out.push(at);
+        at += len;
+    }
+    out
+}
+
+/// Sets `n` bits at bit `bit` (MSB first) of `data` to `value`.
+fn set_bits(data: &mut [u8], bit: usize, n: usize, value: u32) {
+    for i in 0..n {
+        let b = bit + i;
+        let v = (value >> (n - 1 - i)) & 1;
+        data[b / 8] = (data[b / 8] & !(0x80 >> (b % 8))) | ((v as u8) << (7 - b % 8));
+    }
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("tests/fixtures/mp3").join(name)).unwrap()
+}
+
+/// genre's decode of `data` equals symphonia's (count and 1e-5).
+fn assert_like_symphonia(data: &[u8], what: &str) {
+    let got = decode(Source::bytes(data, Some(what))).unwrap();
+    let (expected, channels, rate) = symphonia_decode(data);
+    assert_eq!((got.channels, got.sample_rate), (channels, rate), "{what}");
+    assert_eq!(got.samples.len(), expected.len(), "{what}");
+    let diff = max_abs_diff(&got.samples, &expected);
+    println!(
+        "{what:<48} {:>7} samples, max |Δ| {diff:.2e}",
+        expected.len()
+    );
+    assert!(diff <= 1e-5, "{what}: {diff:e}");
+}
+
+/// Truncated files, garbage between frames, impossible side info: genre
+/// drops and resynchronises exactly where symphonia does.
+#[test]
+fn bad_streams_decode_like_symphonia() {
+    let clean = fixture("mpeg1_44100_joint_cbr_info.mp3");
+    let frames = frame_offsets(&clean);
+    assert!(frames.len() > 40, "{} frames", frames.len());
+    for cut in [frames[10] + 3, frames[20] + 100, clean.len() - 1] {
+        assert_like_symphonia(&clean[..cut], &format!("truncated at byte {cut}"));
+    }
+    let mut garbage = clean[..frames[15]].to_vec();
+    garbage.extend((0..700u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80));
+    garbage.extend_from_slice(&clean[frames[15]..]);
+    assert_like_symphonia(&garbage, "700 bytes of garbage between frames");
+    // Side info of granule 0, channel 0 starts at bit 20 after the header.
+    let side = |f: usize| frames[f] * 8 + 32 + 20;
+    let mut big = clean.clone();
+    set_bits(&mut big, side(12) + 12, 9, 300);
+    assert_like_symphonia(&big, "big_values 300");
+    let mut long = clean.clone();
+    set_bits(&mut long, side(13), 12, 4095);
+    assert_like_symphonia(&long, "part2_3_length past the frame");
+    let mut reach = clean.clone();
+    set_bits(&mut reach, frames[14] * 8 + 32, 9, 511);
+    assert_like_symphonia(&reach, "main_data_begin 511");
+    // Tables 4 and 14 (no codes) in a long-block granule.
+    let mut tables = clean.clone();
+    let f = (20..frames.len())
+        .find(|&f| tables[(side(f) + 33) / 8] >> (7 - (side(f) + 33) % 8) & 1 == 0)
+        .unwrap();
+    set_bits(&mut tables, side(f) + 34, 5, 4);
+    set_bits(&mut tables, side(f) + 39, 5, 14);
+    assert_like_symphonia(&tables, "tables 4 and 14");
+}
+
+/// Random bytes, a header with nothing after it, and a Xing tag claiming a
+/// huge length give typed errors; flipped bytes never panic.
+#[test]
+fn hostile_input_gives_typed_errors() {
+    let noise: Vec<u8> = (0..5000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    assert!(decode(Source::bytes(&noise, Some("noise"))).is_err());
+    let clean = fixture("mpeg1_44100_joint_vbr_xing.mp3");
+    let frames = frame_offsets(&clean);
+    assert!(decode(Source::bytes(&clean[..frames[1]], Some("tag only"))).is_err());
+    // The Xing frame count (after "Xing" and the flags).
+    let xing = clean.windows(4).position(|w| w == b"Xing").unwrap();
+    assert_ne!(clean[xing + 7] & 1, 0, "no frame count");
+    let mut huge = clean.clone();
+    huge[xing + 8..xing + 12].copy_from_slice(&u32::MAX.to_be_bytes());
+    let err = decode(Source::bytes(&huge, Some("huge.mp3"))).unwrap_err();
+    assert!(err.to_string().contains("huge.mp3"), "{err}");
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..300 {
+        let mut data = clean.clone();
+        for _ in 0..8 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let at = (state % data.len() as u64) as usize;
+            data[at] = (state >> 32) as u8;
+        }
+        let _ = decode(Source::bytes(&data, Some("flipped.mp3")));
+        let _ = load(
+            Source::bytes(&data, Some("flipped.mp3")),
+            &LoadOptions::default(),
+        );
+    }
+}

@@ -48,31 +48,27 @@ impl Lut {
                 *e = len << 8 | value(i);
             }
         }
-        // Longer codes: one subtable per first-lookup prefix.
-        for prefix in 0..(1u32 << width) {
-            let group: Vec<(u32, u32, usize)> = codes
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| {
-                    u32::from(c.0) > width && c.1 >> (u32::from(c.0) - width) == prefix
-                })
-                .map(|(i, c)| {
-                    (
-                        u32::from(c.0) - width,
-                        c.1 & ((1 << (u32::from(c.0) - width)) - 1),
-                        i,
-                    )
-                })
-                .collect();
-            let Some(sub_width) = group.iter().map(|g| g.0).max() else {
-                continue;
-            };
+        // Longer codes: one subtable per first-lookup prefix, sized by the
+        // longest code of that prefix.
+        let mut long: Vec<(u32, u32, u32, usize)> = codes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| u32::from(c.0) > width)
+            .map(|(i, &(len, code))| {
+                let rest = u32::from(len) - width;
+                (code >> rest, rest, code & ((1 << rest) - 1), i)
+            })
+            .collect();
+        long.sort_unstable();
+        for group in long.chunk_by(|a, b| a.0 == b.0) {
+            let prefix = group[0].0;
+            let sub_width = group.iter().map(|g| g.1).max().unwrap_or(1);
             let offset = entries.len();
             entries.resize(offset + (1 << sub_width), 0);
             if let Some(e) = entries.get_mut(prefix as usize) {
                 *e = SUB | sub_width << 24 | offset as u32;
             }
-            for (len, rest, i) in group {
+            for &(_, len, rest, i) in group {
                 let first = offset + (rest << (sub_width - len)) as usize;
                 for e in entries.iter_mut().skip(first).take(1 << (sub_width - len)) {
                     *e = len << 8 | value(i);
@@ -139,8 +135,8 @@ pub(crate) fn decode(
     part3: u32,
     out: &mut [f32; GRANULE],
 ) -> usize {
-    out.fill(0.0);
     if part3 == 0 {
+        out.fill(0.0);
         return 0;
     }
     let luts = luts();
@@ -149,33 +145,25 @@ pub(crate) fn decode(
     let end = start + u64::from(part3);
     let big = ch.big_values.min(GRANULE);
     let regions = [ch.region1_start.min(big), ch.region2_start.min(big), big];
-    let value = |bits: &mut Bits<'_>, mut x: usize, linbits: u32| -> f32 {
-        if x == 0 {
-            return 0.0;
-        }
-        if x == 15 && linbits > 0 {
-            x += bits.read(linbits) as usize;
-        }
-        let magnitude = pow43.get(x).copied().unwrap_or(0.0);
-        if bits.read(1) == 1 {
-            -magnitude
-        } else {
-            magnitude
-        }
-    };
     let mut i = 0;
     for (region, &region_end) in regions.iter().enumerate() {
         let table = usize::from(ch.table_select.get(region).copied().unwrap_or(0));
         let Some(Some((lut, linbits))) = luts.big.get(table) else {
             // Tables 0, 4 and 14: the region is zero.
+            if let Some(zero) = out.get_mut(i..region_end) {
+                zero.fill(0.0);
+            }
             i = i.max(region_end);
             continue;
         };
+        let linbits = *linbits;
+        // One refill per pair: a code (≤ 19 bits), two escapes (≤ 13
+        // bits each) and two signs use at most 47 of the ≥ 57 cached bits.
         while i < region_end && bits.position() < end {
             bits.refill();
             let xy = lut.decode(bits);
-            let x = value(bits, (xy >> 4) as usize, *linbits);
-            let y = value(bits, (xy & 15) as usize, *linbits);
+            let x = escaped(bits, (xy >> 4) as usize, linbits, pow43);
+            let y = escaped(bits, (xy & 15) as usize, linbits, pow43);
             if let Some(pair) = out.get_mut(i..i + 2) {
                 pair[0] = x;
                 pair[1] = y;
@@ -194,9 +182,13 @@ pub(crate) fn decode(
         };
         if let Some(four) = out.get_mut(i..i + 4) {
             for (k, v) in four.iter_mut().enumerate() {
-                if quad >> (3 - k) & 1 == 1 {
-                    *v = if bits.read(1) == 1 { -1.0 } else { 1.0 };
-                }
+                *v = if quad >> (3 - k) & 1 == 1 {
+                    let negative = bits.peek(1) == 1;
+                    bits.skip(1);
+                    if negative { -1.0 } else { 1.0 }
+                } else {
+                    0.0
+                };
             }
         }
         i += 4;
@@ -207,9 +199,25 @@ pub(crate) fn decode(
     } else if pos > end && i > big {
         // The last quadruple ran past the granule's bits: drop it.
         i -= 4;
-        if let Some(four) = out.get_mut(i..i + 4) {
-            four.fill(0.0);
-        }
+    }
+    if let Some(rest) = out.get_mut(i..) {
+        rest.fill(0.0);
     }
     i
+}
+
+/// The signed `|v|^(4/3)` of a decoded magnitude `v` (with its linbits
+/// escape and sign bit read from the cache).
+#[inline(always)]
+fn escaped(bits: &mut Bits<'_>, mut v: usize, linbits: u32, pow43: &[f32]) -> f32 {
+    if v == 0 {
+        return 0.0;
+    }
+    if v == 15 && linbits > 0 {
+        v += bits.peek(linbits) as usize;
+        bits.skip(linbits);
+    }
+    let sign = bits.peek(1) << 31;
+    bits.skip(1);
+    f32::from_bits(pow43.get(v).copied().unwrap_or(0.0).to_bits() | sign)
 }
