@@ -28,6 +28,8 @@ mod window;
 pub use decode::{DEFAULT_MAX_DURATION, Decoded, decode};
 pub use info::{AudioInfo, info};
 pub use load::{LoadOptions, load};
+#[doc(hidden)]
+pub use mp3::bench as mp3_dsp_bench;
 pub use resample::resample;
 pub use signal::{Signal, Truncation};
 pub use source::{BYTES_NAME, Source};

@@ -33,9 +33,10 @@ pub(crate) struct Spectrum {
 }
 
 /// 18 time slots × 32 subbands of one granule, the hybrid stage's output and
-/// the polyphase stage's input: sample `t * 32 + sb` is time slot `t` of
-/// subband `sb` (each time slot's 32 subbands are contiguous, the order the
-/// polyphase filterbank consumes them in).
+/// the polyphase stage's input: sample `sb * 18 + t` is time slot `t` of
+/// subband `sb` (each subband's 18 slots are contiguous: the hybrid stage
+/// writes them so, and the polyphase stage loads eight slots of a subband
+/// as one vector).
 pub(crate) struct Subbands(pub [f32; GRANULE]);
 
 // The two synthesis stages live in their own files; these re-exports let the

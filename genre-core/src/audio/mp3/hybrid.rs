@@ -2,15 +2,30 @@
 //! 2.4.3.4.10): alias-reduction butterflies, IMDCT (one 36-point transform,
 //! or three 12-point ones for short windows), the four block windows,
 //! overlap-add with the previous granule and frequency inversion.
+//!
+//! An n-point IMDCT `x_i = Σ_k X_k cos(π/2n (2i + 1 + n/2)(2k + 1))` is the
+//! n/2-point DCT-IV `y` of the same lines read with its symmetries
+//! (`x_i = y[i + n/4]` for the first quarter, `-y[3n/4 - 1 - i]` for the
+//! middle half, `-y[i - 3n/4]` for the last quarter); the signs and the
+//! windows are folded into one table per block type. Eight subbands go
+//! through the transforms at once (one per lane); subbands past the last
+//! nonzero line only release their overlap.
 
 use std::sync::OnceLock;
 
 use super::granule::{Block, GRANULE, Spectrum, Subbands};
+use pulp::Simd;
+
+use super::lanes::{Kernel, LANES, Lane, load, run, store};
 
 /// Subbands of the polyphase filterbank.
 const SUBBANDS: usize = 32;
 /// Spectral lines per subband, and time slots per granule.
 const SLOTS: usize = 18;
+/// Groups of eight subbands.
+const GROUPS: usize = SUBBANDS / LANES;
+/// Outputs of a long IMDCT.
+const LONG: usize = 2 * SLOTS;
 
 /// The alias-reduction coefficients c_i of Table B.9.
 const ALIAS_C: [f64; 8] = [
@@ -19,15 +34,16 @@ const ALIAS_C: [f64; 8] = [
 
 /// IMDCT stage of one output channel: its overlap state.
 pub(crate) struct Hybrid {
-    /// The second half of the previous granule's windowed IMDCT outputs.
-    overlap: [[f32; SLOTS]; SUBBANDS],
+    /// The second half of the previous granule's windowed IMDCT outputs:
+    /// group, slot, lane (subband `8 group + lane`).
+    overlap: [[Lane; SLOTS]; GROUPS],
 }
 
 impl Hybrid {
     /// A stage with silence before the first granule.
     pub(crate) fn new() -> Self {
         Self {
-            overlap: [[0.0; SLOTS]; SUBBANDS],
+            overlap: [[[0.0; LANES]; SLOTS]; GROUPS],
         }
     }
 
@@ -37,92 +53,221 @@ impl Hybrid {
     /// frequency inversion, write `out`.
     pub(crate) fn granule(&mut self, spectra: &mut [Spectrum], out: &mut Subbands) {
         let t = tables();
+        let mut live = 0;
         for s in spectra.iter_mut() {
-            antialias(&mut s.xr, s.block, t);
+            live = live.max(antialias(s, t));
         }
-        for (sb, prev) in self.overlap.iter_mut().enumerate() {
-            let mut z = [0.0f32; 2 * SLOTS];
-            for s in spectra.iter() {
-                let lines = &s.xr[sb * SLOTS..(sb + 1) * SLOTS];
-                match (s.block, sb) {
-                    (Block::Long, _) | (Block::Mixed, 0..2) => {
-                        imdct36(lines, &t.long, &t.windows[0], &mut z)
-                    }
-                    (Block::Start, _) => imdct36(lines, &t.long, &t.windows[1], &mut z),
-                    (Block::Stop, _) => imdct36(lines, &t.long, &t.windows[2], &mut z),
-                    (Block::Short | Block::Mixed, _) => imdct12x3(lines, t, &mut z),
+        run(Synthesis {
+            overlap: &mut self.overlap,
+            t,
+            spectra,
+            live_groups: live.div_ceil(LANES),
+            out,
+        });
+    }
+}
+
+/// One granule's transforms and overlap-add, for dispatch.
+struct Synthesis<'a> {
+    overlap: &'a mut [[Lane; SLOTS]; GROUPS],
+    t: &'a Tables,
+    spectra: &'a [Spectrum],
+    live_groups: usize,
+    out: &'a mut Subbands,
+}
+
+impl Kernel for Synthesis<'_> {
+    #[inline(always)]
+    fn call<S: Simd>(self, simd: S) {
+        let Self {
+            overlap,
+            t,
+            spectra,
+            live_groups,
+            out,
+        } = self;
+        let zero = simd.splat_f32s(0.0);
+        for (g, (overlap, out)) in overlap
+            .iter_mut()
+            .zip(out.0.chunks_exact_mut(LANES * SLOTS))
+            .enumerate()
+        {
+            let mut z = [zero; LONG];
+            if g < live_groups {
+                for s in spectra {
+                    transform(simd, t, s, g, &mut z);
                 }
             }
-            let invert = sb % 2 == 1;
-            for (i, (p, (&head, &tail))) in
-                prev.iter_mut().zip(z.iter().zip(&z[SLOTS..])).enumerate()
-            {
-                let v = head + *p;
-                out.0[i * SUBBANDS + sb] = if invert && i % 2 == 1 { -v } else { v };
-                *p = tail;
+            for (i, (ov, &tail)) in overlap.iter_mut().zip(&z[SLOTS..]).enumerate() {
+                let v = simd.add_f32s(z[i], load::<S>(ov));
+                let v = simd.mul_f32s(v, load::<S>(&t.inversion[i % 2]));
+                let mut lanes = [0.0f32; LANES];
+                store::<S>(&mut lanes, v);
+                for (l, &v) in lanes.iter().enumerate() {
+                    out[l * SLOTS + i] = v;
+                }
+                store::<S>(ov, tail);
             }
         }
     }
 }
 
-/// The alias-reduction butterflies between adjacent long subbands: all 31
+/// Adds the windowed IMDCT outputs of subbands `8 g .. 8 g + 8` of `s` to `z`.
+#[inline(always)]
+fn transform<S: Simd>(simd: S, t: &Tables, s: &Spectrum, g: usize, z: &mut [S::f32s; LONG]) {
+    let mut lines = [[0.0f32; LANES]; SLOTS];
+    for (l, sb) in s.xr[g * LANES * SLOTS..(g + 1) * LANES * SLOTS]
+        .chunks_exact(SLOTS)
+        .enumerate()
+    {
+        for (k, &v) in sb.iter().enumerate() {
+            lines[k][l] = v;
+        }
+    }
+    let mut x = [simd.splat_f32s(0.0); SLOTS];
+    for (x, lane) in x.iter_mut().zip(&lines) {
+        *x = load::<S>(lane);
+    }
+    match (s.block, g) {
+        (Block::Long, _) => long(simd, t, &x, &t.windows[0], z),
+        (Block::Start, _) => long(simd, t, &x, &t.windows[1], z),
+        (Block::Stop, _) => long(simd, t, &x, &t.windows[2], z),
+        (Block::Short, _) | (Block::Mixed, 1..) => short(simd, t, &x, z),
+        (Block::Mixed, 0) => {
+            // Subbands 0 and 1 long (block_type 0's window), the rest short.
+            let zero = simd.splat_f32s(0.0);
+            let mut zl = [zero; LONG];
+            let mut zs = [zero; LONG];
+            long(simd, t, &x, &t.windows[0], &mut zl);
+            short(simd, t, &x, &mut zs);
+            for ((zi, &a), &b) in z.iter_mut().zip(&zl).zip(&zs) {
+                let (mut a8, mut b8) = ([0.0f32; LANES], [0.0f32; LANES]);
+                store::<S>(&mut a8, a);
+                store::<S>(&mut b8, b);
+                b8[..2].copy_from_slice(&a8[..2]);
+                *zi = simd.add_f32s(*zi, load::<S>(&b8));
+            }
+        }
+    }
+}
+
+/// The 36-point IMDCT through the 18-point DCT-IV, windowed by a folded
+/// window (`LONG_FOLD` gives the DCT-IV output of each sample).
+#[inline(always)]
+fn long<S: Simd>(
+    simd: S,
+    t: &Tables,
+    x: &[S::f32s; SLOTS],
+    window: &[Lane; LONG],
+    z: &mut [S::f32s; LONG],
+) {
+    let mut y = [simd.splat_f32s(0.0); SLOTS];
+    for (yn, row) in y.iter_mut().zip(t.dct18.chunks_exact(SLOTS)) {
+        for (&xk, c) in x.iter().zip(row) {
+            *yn = simd.add_f32s(*yn, simd.mul_f32s(xk, load::<S>(c)));
+        }
+    }
+    for ((zi, w), &n) in z.iter_mut().zip(window).zip(&LONG_FOLD) {
+        *zi = simd.add_f32s(*zi, simd.mul_f32s(y[n], load::<S>(w)));
+    }
+}
+
+/// Three 12-point IMDCTs through the 6-point DCT-IV, windowed and placed at
+/// samples `6 + 6 w`.
+#[inline(always)]
+fn short<S: Simd>(simd: S, t: &Tables, x: &[S::f32s; SLOTS], z: &mut [S::f32s; LONG]) {
+    for w in 0..3 {
+        let mut y = [simd.splat_f32s(0.0); 6];
+        for (yn, row) in y.iter_mut().zip(t.dct6.chunks_exact(6)) {
+            for (&xk, c) in x[6 * w..6 * w + 6].iter().zip(row) {
+                *yn = simd.add_f32s(*yn, simd.mul_f32s(xk, load::<S>(c)));
+            }
+        }
+        for ((zi, win), &n) in z[6 + 6 * w..18 + 6 * w]
+            .iter_mut()
+            .zip(&t.short_window)
+            .zip(&SHORT_FOLD)
+        {
+            *zi = simd.add_f32s(*zi, simd.mul_f32s(y[n], load::<S>(win)));
+        }
+    }
+}
+
+/// The DCT-IV output behind each sample of a 36-point IMDCT.
+const LONG_FOLD: [usize; LONG] = {
+    let mut f = [0; LONG];
+    let mut i = 0;
+    while i < LONG {
+        f[i] = if i < 9 {
+            i + 9
+        } else if i < 27 {
+            26 - i
+        } else {
+            i - 27
+        };
+        i += 1;
+    }
+    f
+};
+
+/// The DCT-IV output behind each sample of a 12-point IMDCT.
+const SHORT_FOLD: [usize; 12] = [3, 4, 5, 5, 4, 3, 2, 1, 0, 0, 1, 2];
+
+/// The sign of the DCT-IV output in sample i of an n-point IMDCT.
+fn fold_sign(i: usize, n: usize) -> f64 {
+    if i < n / 4 { 1.0 } else { -1.0 }
+}
+
+/// The alias-reduction butterflies between adjacent long subbands (all 31
 /// boundaries of a long block, the one between subbands 0 and 1 of a mixed
-/// block, none for short blocks.
-fn antialias(xr: &mut [f32; GRANULE], block: Block, t: &Tables) {
-    let boundaries = match block {
+/// block, none for short blocks) that touch a nonzero line; returns the
+/// number of subbands that may hold nonzero lines afterwards.
+fn antialias(s: &mut Spectrum, t: &Tables) -> usize {
+    let nonzero = s.nonzero.min(GRANULE);
+    let boundaries = match s.block {
         Block::Short => 0,
         Block::Mixed => 1,
         Block::Long | Block::Start | Block::Stop => SUBBANDS - 1,
     };
-    for b in 1..=boundaries {
+    // Boundary b touches lines 18 b - 8 .. 18 b + 8.
+    let last = boundaries.min((nonzero + 7) / SLOTS);
+    for b in 1..=last {
         let edge = b * SLOTS;
-        for i in 0..8 {
-            let lo = xr[edge - 1 - i];
-            let hi = xr[edge + i];
-            xr[edge - 1 - i] = lo * t.cs[i] - hi * t.ca[i];
-            xr[edge + i] = hi * t.cs[i] + lo * t.ca[i];
+        let (lower, upper) = s.xr.split_at_mut(edge);
+        for (i, (lo, hi)) in lower
+            .iter_mut()
+            .rev()
+            .zip(upper.iter_mut())
+            .take(8)
+            .enumerate()
+        {
+            let (l, h) = (*lo, *hi);
+            *lo = l * t.cs[i] - h * t.ca[i];
+            *hi = h * t.cs[i] + l * t.ca[i];
         }
     }
+    nonzero
+        .div_ceil(SLOTS)
+        .max(if last > 0 { last + 1 } else { 0 })
 }
 
-/// Adds the windowed 36-point IMDCT of one subband's 18 lines to `z`.
-fn imdct36(
-    lines: &[f32],
-    cos: &[[f32; SLOTS]; 2 * SLOTS],
-    window: &[f32; 2 * SLOTS],
-    z: &mut [f32; 2 * SLOTS],
-) {
-    for ((zi, row), w) in z.iter_mut().zip(cos).zip(window) {
-        let x: f32 = row.iter().zip(lines).map(|(c, x)| c * x).sum();
-        *zi += x * w;
-    }
-}
-
-/// Adds the three windowed 12-point IMDCTs of one short subband (lines
-/// `window * 6 + k`) to `z`, window `w` at offset `6 + 6 w`.
-fn imdct12x3(lines: &[f32], t: &Tables, z: &mut [f32; 2 * SLOTS]) {
-    for (w, short) in lines.chunks_exact(6).enumerate() {
-        let dst = &mut z[6 + 6 * w..18 + 6 * w];
-        for ((zi, row), win) in dst.iter_mut().zip(&t.short).zip(&t.short_window) {
-            let x: f32 = row.iter().zip(short).map(|(c, x)| c * x).sum();
-            *zi += x * win;
-        }
-    }
-}
-
-/// Coefficients computed once in f64 and rounded to f32.
+/// Coefficients computed once in f64 and rounded to f32 (those of the
+/// transforms repeated in 8 lanes).
 struct Tables {
     /// Butterfly factors 1/√(1+c²) and c/√(1+c²).
     cs: [f32; 8],
     ca: [f32; 8],
-    /// `cos(π/72 (2i + 1 + 18)(2k + 1))`, row i (0..36), column k (0..18).
-    long: [[f32; SLOTS]; 2 * SLOTS],
-    /// `cos(π/24 (2i + 1 + 6)(2k + 1))`, row i (0..12), column k (0..6).
-    short: [[f32; 6]; 12],
-    /// The block windows of block_type 0, 1 and 3.
-    windows: [[f32; 2 * SLOTS]; 3],
-    /// The block_type 2 window of each 12-point transform.
-    short_window: [f32; 12],
+    /// The 18-point DCT-IV, `cos(π/72 (2n + 1)(2k + 1))` at `18 n + k`.
+    dct18: [Lane; SLOTS * SLOTS],
+    /// The 6-point DCT-IV, `cos(π/24 (2n + 1)(2k + 1))` at `6 n + k`.
+    dct6: [Lane; 36],
+    /// The windows of block_type 0, 1 and 3 times the fold's signs.
+    windows: [[Lane; LONG]; 3],
+    /// The block_type 2 window times the fold's signs.
+    short_window: [Lane; 12],
+    /// Frequency inversion: the factor of every lane (subband parity) for
+    /// even and odd time slots.
+    inversion: [Lane; 2],
 }
 
 fn tables() -> &'static Tables {
@@ -136,45 +281,47 @@ impl Tables {
         let mut t = Self {
             cs: [0.0; 8],
             ca: [0.0; 8],
-            long: [[0.0; SLOTS]; 2 * SLOTS],
-            short: [[0.0; 6]; 12],
-            windows: [[0.0; 2 * SLOTS]; 3],
-            short_window: [0.0; 12],
+            dct18: [[0.0; LANES]; SLOTS * SLOTS],
+            dct6: [[0.0; LANES]; 36],
+            windows: [[[0.0; LANES]; LONG]; 3],
+            short_window: [[0.0; LANES]; 12],
+            inversion: [[1.0; LANES], [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0]],
         };
         for (i, &c) in ALIAS_C.iter().enumerate() {
             let r = (1.0 + c * c).sqrt();
             t.cs[i] = (1.0 / r) as f32;
             t.ca[i] = (c / r) as f32;
         }
-        for (i, row) in t.long.iter_mut().enumerate() {
-            for (k, v) in row.iter_mut().enumerate() {
-                *v = (PI / 72.0 * (2 * i + 1 + 18) as f64 * (2 * k + 1) as f64).cos() as f32;
-            }
+        for (nk, v) in t.dct18.iter_mut().enumerate() {
+            let (n, k) = (nk / SLOTS, nk % SLOTS);
+            *v = [(PI / 72.0 * (2 * n + 1) as f64 * (2 * k + 1) as f64).cos() as f32; LANES];
         }
-        for (i, row) in t.short.iter_mut().enumerate() {
-            for (k, v) in row.iter_mut().enumerate() {
-                *v = (PI / 24.0 * (2 * i + 1 + 6) as f64 * (2 * k + 1) as f64).cos() as f32;
-            }
+        for (nk, v) in t.dct6.iter_mut().enumerate() {
+            let (n, k) = (nk / 6, nk % 6);
+            *v = [(PI / 24.0 * (2 * n + 1) as f64 * (2 * k + 1) as f64).cos() as f32; LANES];
         }
         for (i, w) in t.short_window.iter_mut().enumerate() {
-            *w = (PI / 12.0 * (i as f64 + 0.5)).sin() as f32;
+            *w = [((PI / 12.0 * (i as f64 + 0.5)).sin() * fold_sign(i, 12)) as f32; LANES];
         }
         let long = |i: usize| (PI / 36.0 * (i as f64 + 0.5)).sin();
         let short = |i: usize| (PI / 12.0 * (i as f64 + 0.5)).sin();
-        for i in 0..2 * SLOTS {
-            t.windows[0][i] = long(i) as f32;
-            t.windows[1][i] = match i {
+        for i in 0..LONG {
+            let sign = fold_sign(i, LONG);
+            let start = match i {
                 0..18 => long(i),
                 18..24 => 1.0,
                 24..30 => short(i - 18),
                 _ => 0.0,
-            } as f32;
-            t.windows[2][i] = match i {
+            };
+            let stop = match i {
                 0..6 => 0.0,
                 6..12 => short(i - 6),
                 12..18 => 1.0,
                 _ => long(i),
-            } as f32;
+            };
+            t.windows[0][i] = [(sign * long(i)) as f32; LANES];
+            t.windows[1][i] = [(sign * start) as f32; LANES];
+            t.windows[2][i] = [(sign * stop) as f32; LANES];
         }
         t
     }

@@ -20,6 +20,8 @@
 //! frames in a row fail the load.
 
 mod bands;
+#[doc(hidden)]
+pub mod bench;
 mod bits;
 mod demux;
 mod frame;
@@ -28,6 +30,7 @@ mod header;
 mod huffman;
 mod huffman_tables;
 mod hybrid;
+mod lanes;
 mod polyphase;
 mod requantize;
 mod reservoir;

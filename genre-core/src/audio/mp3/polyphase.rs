@@ -1,56 +1,191 @@
 //! The polyphase synthesis filterbank (ISO/IEC 11172-3 2.4.3.2.2 and
 //! Annex A Figure A.2): per time slot, matrixing of the 32 subband samples
-//! into 64 values shifted into a 1024-value FIFO V, then the 512-tap window
-//! D over 16 slices of V gives 32 PCM samples.
+//! into 64 values V shifted into a 1024-value FIFO, then the 512-tap window
+//! D over 16 half-slices of V gives 32 PCM samples.
+//!
+//! The matrixing `V[i] = Σ_k cos((16 + i)(2k + 1)π/64) S[k]` is a 32-point
+//! DCT-II `X` read with its symmetries: `V[i] = X[16 + i]` for i < 16,
+//! `V[16] = 0`, `-X[48 - i]` up to 47, `-X[i - 48]` after. So the FIFO
+//! keeps only `X` of the last 16 slots, and each window tap `D[32a + j]`
+//! (slot age a, output j) reads one `±X[m]` of slot `t - a`: the signs are
+//! folded into the window. Eight time slots go through the DCT (Lee's
+//! recursive factorisation) and the windowing at once, one per lane.
 
 use std::sync::OnceLock;
 
+use pulp::Simd;
+
 use super::granule::{GRANULE, Subbands};
+use super::lanes::{Kernel, LANES, Lane, load, run, store};
 
 /// Subbands, and PCM samples per time slot.
 const SUBBANDS: usize = 32;
-/// Values the matrixing adds to V per time slot.
-const SLICE: usize = 64;
-/// Length of the V FIFO.
-const FIFO: usize = 1024;
+/// Time slots per granule.
+const SLOTS: usize = 18;
+/// Slot ages the window reaches.
+const AGES: usize = 16;
 /// Taps of the synthesis window D.
 const TAPS: usize = 512;
+/// Matrixing outputs kept per `X[m]`: the previous granule's last 15
+/// slots, then this granule's 18.
+const HISTORY: usize = AGES - 1 + SLOTS;
+/// First slots of the three 8-slot batches of a granule (the last one
+/// overlaps the second: slots 10..16 are computed twice, identically).
+const BATCHES: [usize; 3] = [0, 8, SLOTS - LANES];
 
-/// Polyphase synthesis of one output channel: its 1024-value V FIFO.
+/// Polyphase synthesis of one output channel: its FIFO.
 pub(crate) struct Polyphase {
-    /// V, newest values first (`v[0..64]` from the latest time slot).
-    v: [f32; FIFO],
+    /// `x[m][15 + t]`: the matrixing output `X[m]` of slot t of this
+    /// granule (negative t: the previous granule's).
+    x: [[f32; HISTORY]; SUBBANDS],
 }
 
 impl Polyphase {
     /// A filterbank with silence before the first granule.
     pub(crate) fn new() -> Self {
-        Self { v: [0.0; FIFO] }
+        Self {
+            x: [[0.0; HISTORY]; SUBBANDS],
+        }
     }
 
     /// 576 PCM samples (f32, full scale ±1.0) of one granule.
     pub(crate) fn granule(&mut self, input: &Subbands, pcm: &mut [f32; GRANULE]) {
-        let t = tables();
-        for (slot, out) in input
-            .0
-            .chunks_exact(SUBBANDS)
-            .zip(pcm.chunks_exact_mut(SUBBANDS))
-        {
-            self.v.copy_within(0..FIFO - SLICE, SLICE);
-            for (vi, row) in self.v.iter_mut().zip(&t.matrix) {
-                *vi = row.iter().zip(slot).map(|(n, s)| n * s).sum();
+        run(Synthesis {
+            x: &mut self.x,
+            t: tables(),
+            input,
+            pcm,
+        });
+    }
+}
+
+/// One granule's synthesis, for dispatch.
+struct Synthesis<'a> {
+    x: &'a mut [[f32; HISTORY]; SUBBANDS],
+    t: &'a Tables,
+    input: &'a Subbands,
+    pcm: &'a mut [f32; GRANULE],
+}
+
+impl Kernel for Synthesis<'_> {
+    #[inline(always)]
+    fn call<S: Simd>(self, simd: S) {
+        let Self { x, t, input, pcm } = self;
+        let zero = simd.splat_f32s(0.0);
+        let mut s = [zero; SUBBANDS];
+        let mut tmp = [zero; SUBBANDS];
+        for t0 in BATCHES {
+            for (k, v) in s.iter_mut().enumerate() {
+                *v = load::<S>(&input.0[k * SLOTS + t0..]);
             }
-            for (j, o) in out.iter_mut().enumerate() {
-                let mut acc = 0.0f32;
-                for i in 0..16 {
-                    // U[j + 32 i] = V[64 i + j (+ 32 for odd i)].
-                    let v = self.v[SLICE * i + j + if i % 2 == 1 { 32 } else { 0 }];
-                    acc += v * t.window[j + SUBBANDS * i];
-                }
-                *o = acc;
+            dct32(simd, &mut s, &mut tmp, t);
+            for (xm, &v) in x.iter_mut().zip(&s) {
+                store::<S>(&mut xm[AGES - 1 + t0..], v);
             }
         }
+        for t0 in BATCHES {
+            for (j, taps) in t.taps.chunks_exact(AGES).enumerate() {
+                // Even ages read V[j], odd ones V[32 + j]: X rows `even`
+                // and `odd`, slot `t0 - a + lane` at `15 - a + lane`.
+                let even = &x[v_source(j).1][t0..t0 + AGES - 1 + LANES];
+                let odd = &x[v_source(SUBBANDS + j).1][t0..t0 + AGES - 1 + LANES];
+                let mut acc = zero;
+                for (a, tap) in taps.iter().enumerate() {
+                    let row = if a % 2 == 0 { even } else { odd };
+                    let v = load::<S>(&row[AGES - 1 - a..]);
+                    acc = simd.add_f32s(acc, simd.mul_f32s(v, load::<S>(tap)));
+                }
+                let mut lanes = [0.0f32; LANES];
+                store::<S>(&mut lanes, acc);
+                for (o, &v) in pcm[t0 * SUBBANDS + j..]
+                    .iter_mut()
+                    .step_by(SUBBANDS)
+                    .zip(&lanes)
+                {
+                    *o = v;
+                }
+            }
+        }
+        for xm in x.iter_mut() {
+            xm.copy_within(SLOTS.., 0);
+        }
     }
+}
+
+/// Lee's split of an N-point DCT-II into two N/2-point ones: `tmp` gets the
+/// sums `x[k] + x[N-1-k]`, then the differences scaled by
+/// `1 / (2 cos((2k+1)π/2N))`.
+#[inline(always)]
+fn split<S: Simd>(simd: S, x: &[S::f32s], tmp: &mut [S::f32s], scale: &[Lane]) {
+    let n = x.len();
+    let (a, b) = tmp.split_at_mut(n / 2);
+    for (k, ((a, b), c)) in a.iter_mut().zip(b.iter_mut()).zip(scale).enumerate() {
+        let (p, q) = (x[k], x[n - 1 - k]);
+        *a = simd.add_f32s(p, q);
+        *b = simd.mul_f32s(simd.sub_f32s(p, q), load::<S>(c));
+    }
+}
+
+/// Lee's merge of the two half transforms in `tmp`: `X[2m] = A[m]`,
+/// `X[2m+1] = B[m] + B[m+1]` (`B[N/2] = 0`).
+#[inline(always)]
+fn merge<S: Simd>(simd: S, tmp: &[S::f32s], x: &mut [S::f32s]) {
+    let h = x.len() / 2;
+    let (a, b) = tmp.split_at(h);
+    for m in 0..h - 1 {
+        x[2 * m] = a[m];
+        x[2 * m + 1] = simd.add_f32s(b[m], b[m + 1]);
+    }
+    x[2 * h - 2] = a[h - 1];
+    x[2 * h - 1] = b[h - 1];
+}
+
+/// `X[m] = Σ_k x[k] cos(m (2k+1) π / 64)` in place, per lane (`tmp` is
+/// scratch of the same length): one level of Lee's recursion per size.
+#[inline(always)]
+fn dct32<S: Simd>(simd: S, x: &mut [S::f32s], tmp: &mut [S::f32s], t: &Tables) {
+    split(simd, x, tmp, &t.lee32);
+    let (ta, tb) = tmp.split_at_mut(16);
+    let (xa, xb) = x.split_at_mut(16);
+    dct16(simd, ta, xa, t);
+    dct16(simd, tb, xb, t);
+    merge(simd, tmp, x);
+}
+
+#[inline(always)]
+fn dct16<S: Simd>(simd: S, x: &mut [S::f32s], tmp: &mut [S::f32s], t: &Tables) {
+    split(simd, x, tmp, &t.lee16);
+    let (ta, tb) = tmp.split_at_mut(8);
+    let (xa, xb) = x.split_at_mut(8);
+    dct8(simd, ta, xa, t);
+    dct8(simd, tb, xb, t);
+    merge(simd, tmp, x);
+}
+
+#[inline(always)]
+fn dct8<S: Simd>(simd: S, x: &mut [S::f32s], tmp: &mut [S::f32s], t: &Tables) {
+    split(simd, x, tmp, &t.lee8);
+    let (ta, tb) = tmp.split_at_mut(4);
+    let (xa, xb) = x.split_at_mut(4);
+    dct4(simd, ta, xa, t);
+    dct4(simd, tb, xb, t);
+    merge(simd, tmp, x);
+}
+
+#[inline(always)]
+fn dct4<S: Simd>(simd: S, x: &mut [S::f32s], tmp: &mut [S::f32s], t: &Tables) {
+    split(simd, x, tmp, &t.lee4);
+    let (ta, tb) = tmp.split_at_mut(2);
+    dct2(simd, ta, t);
+    dct2(simd, tb, t);
+    merge(simd, tmp, x);
+}
+
+#[inline(always)]
+fn dct2<S: Simd>(simd: S, x: &mut [S::f32s], t: &Tables) {
+    let (p, q) = (x[0], x[1]);
+    x[0] = simd.add_f32s(p, q);
+    x[1] = simd.mul_f32s(simd.sub_f32s(p, q), load::<S>(&t.lee2));
 }
 
 /// The first 257 values of the synthesis window D (Table B.3) times 2^16:
@@ -93,29 +228,59 @@ fn window_value(i: usize) -> f32 {
     k as f32 / 65536.0
 }
 
-/// Coefficients computed once.
+/// Coefficients computed once, each repeated in 8 lanes.
 struct Tables {
-    /// `N[i][k] = cos((16 + i)(2k + 1) π / 64)`, rounded to f32.
-    matrix: [[f32; SUBBANDS]; SLICE],
-    /// D, all 512 taps.
-    window: [f32; TAPS],
+    /// Lee's factors `1 / (2 cos((2k+1)π / 2N))` for N = 32, 16, 8, 4, 2.
+    lee32: [Lane; 16],
+    lee16: [Lane; 8],
+    lee8: [Lane; 4],
+    lee4: [Lane; 2],
+    lee2: Lane,
+    /// `taps[16 j + a]`: `±D[32a + j]`, the sign of the `X` value that
+    /// V holds there (0 where V is 0).
+    taps: [Lane; TAPS],
+}
+
+/// Lee's factors of an N-point split.
+fn lee<const H: usize>() -> [Lane; H] {
+    let n = (2 * H) as f64;
+    let mut c = [[0.0; LANES]; H];
+    for (k, v) in c.iter_mut().enumerate() {
+        *v = [(0.5 / ((2 * k + 1) as f64 * std::f64::consts::PI / (2.0 * n)).cos()) as f32; LANES];
+    }
+    c
+}
+
+/// Where V value `i` (0..64) of a slot comes from: `(sign, m)` of `±X[m]`.
+#[inline(always)]
+fn v_source(i: usize) -> (f32, usize) {
+    match i {
+        0..16 => (1.0, 16 + i),
+        16 => (0.0, 0),
+        17..48 => (-1.0, 48 - i),
+        _ => (-1.0, i - 48),
+    }
 }
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let mut matrix = [[0.0; SUBBANDS]; SLICE];
-        for (i, row) in matrix.iter_mut().enumerate() {
-            for (k, n) in row.iter_mut().enumerate() {
-                let angle = (16 + i) as f64 * (2 * k + 1) as f64 * std::f64::consts::PI / 64.0;
-                *n = angle.cos() as f32;
+        let mut taps = [[0.0; LANES]; TAPS];
+        for j in 0..SUBBANDS {
+            for a in 0..AGES {
+                // Even ages read V[j], odd ones V[32 + j].
+                let sign = v_source(j + SUBBANDS * (a % 2)).0;
+                taps[AGES * j + a] = [sign * window_value(SUBBANDS * a + j); LANES];
             }
         }
-        let mut window = [0.0; TAPS];
-        for (i, d) in window.iter_mut().enumerate() {
-            *d = window_value(i);
+        Tables {
+            lee32: lee(),
+            lee16: lee(),
+            lee8: lee(),
+            lee4: lee(),
+            lee2: lee::<1>()[0],
+            taps,
         }
-        Tables { matrix, window }
     })
 }
 

@@ -1,0 +1,21 @@
+//! Runs one MP3 synthesis stage on `N` granules (default 2000) for
+//! instruction counting: `valgrind --tool=callgrind
+//! target/release/mp3_dsp_count hybrid|polyphase [N]`, then divide the
+//! stage's inclusive count by N × 576 for instructions per sample.
+
+use genre_core::audio::mp3_dsp_bench::Stages;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let stage = args.get(1).map(String::as_str).unwrap_or("hybrid");
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let mut stages = Stages::new(if stage == "short" { "short" } else { "long" }, 576);
+    let mut sum = 0.0f32;
+    for _ in 0..n {
+        sum += match stage {
+            "polyphase" => stages.polyphase(),
+            _ => stages.hybrid(),
+        };
+    }
+    println!("{stage} x {n}: {sum}");
+}
