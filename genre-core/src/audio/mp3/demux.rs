@@ -5,6 +5,98 @@
 //! the data ends the stream.
 
 use super::header::{self, Header};
+use super::tag;
+
+/// An MP3 stream genre decodes: where its audio frames start and what its
+/// first frame's tag says.
+pub(crate) struct Stream<'a> {
+    data: &'a [u8],
+    /// Where the scan for audio frames starts (after the tag frame).
+    pub audio_start: usize,
+    /// The stream's length in PCM frames (tag, or symphonia's estimate).
+    pub claimed: Option<u64>,
+    /// Timeline position of the first audio frame: minus the encoder and
+    /// decoder delay.
+    pub first_ts: i64,
+}
+
+impl<'a> Stream<'a> {
+    /// `None` when `data` is not a stream genre decodes (see
+    /// [`stream_start`]).
+    pub fn open(data: &'a [u8]) -> Option<Self> {
+        let start = stream_start(data)?;
+        let mut frames = Frames::new(data, start);
+        let (first, first_frame) = frames.next_frame()?;
+        let found = tag::read(first_frame, &first);
+        let (audio_start, claimed) = match found {
+            Some(t) => (
+                frames.pos,
+                t.frames.map(|n| {
+                    (u64::from(n) * first.samples())
+                        .saturating_sub(u64::from(t.delay) + u64::from(t.padding))
+                }),
+            ),
+            None => (
+                start,
+                estimate_frames(data, start).map(|n| n * first.samples()),
+            ),
+        };
+        Some(Stream {
+            data,
+            audio_start,
+            claimed,
+            first_ts: -found.map_or(0, |t| i64::from(t.delay)),
+        })
+    }
+
+    /// The audio frames, in order.
+    pub fn frames(&self) -> AudioFrames<'a> {
+        AudioFrames {
+            frames: Frames::new(self.data, self.audio_start),
+            ts: self.first_ts,
+        }
+    }
+}
+
+/// One audio frame of a stream.
+pub(crate) struct AudioFrame<'a> {
+    /// Byte offset of its header (where a split decode may cut).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub pos: usize,
+    /// Timeline position of its first sample (negative inside the delay).
+    pub ts: i64,
+    pub header: Header,
+    /// The whole frame, header included.
+    pub bytes: &'a [u8],
+}
+
+/// The frames of a stream that carry audio (tag frames in the middle of a
+/// stream are dropped, as symphonia drops them), with their positions.
+pub(crate) struct AudioFrames<'a> {
+    frames: Frames<'a>,
+    ts: i64,
+}
+
+impl<'a> Iterator for AudioFrames<'a> {
+    type Item = AudioFrame<'a>;
+
+    fn next(&mut self) -> Option<AudioFrame<'a>> {
+        loop {
+            let (header, bytes) = self.frames.next_frame()?;
+            if tag::read(bytes, &header).is_some() {
+                continue;
+            }
+            let ts = self.ts;
+            self.ts = ts.saturating_add(header.samples() as i64);
+            return Some(AudioFrame {
+                pos: self.frames.pos - header.frame_len,
+                ts,
+                header,
+                bytes,
+            });
+        }
+    }
+}
 
 /// Frames of `data` from a position.
 pub(crate) struct Frames<'a> {
