@@ -2,7 +2,8 @@
 
 use rayon::prelude::*;
 
-use super::simd::{self, Kernel};
+use super::simd::{self, Avx, Kernel};
+use super::stft::{BLOCK, Lanes};
 use crate::{Error, Result};
 
 /// Arrays of at least this many values are split over rayon's threads by
@@ -120,12 +121,19 @@ impl Kernel for DbKernel<'_> {
     type Output = f32;
 
     #[inline(always)]
-    fn call<S: pulp::Simd>(self, _simd: S) -> f32 {
+    fn call<S: pulp::Simd>(self, simd: S) -> f32 {
         let (amin, offset) = (self.amin, self.offset);
-        for v in self.values.iter_mut() {
+        let avx = simd::avx(simd);
+        let mut lanes = [f32::NEG_INFINITY; BLOCK];
+        let (rows, rest) = self.values.as_chunks_mut::<BLOCK>();
+        db_block(avx, rows, amin, offset, &mut lanes);
+        for v in rest.iter_mut() {
             *v = db(*v, amin, offset);
         }
-        max(self.values)
+        lanes
+            .iter()
+            .chain(rest.iter())
+            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m })
     }
 }
 
@@ -147,24 +155,6 @@ pub(crate) fn clip(values: &mut [f32], floor: f32) {
     }
 }
 
-/// The largest value (`-inf` for none), with independent lanes so it vectorises.
-#[inline(always)]
-pub(crate) fn max(values: &[f32]) -> f32 {
-    const LANES: usize = 8;
-    let mut lanes = [f32::NEG_INFINITY; LANES];
-    let chunks = values.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for (m, &v) in lanes.iter_mut().zip(c) {
-            *m = if v > *m { v } else { *m };
-        }
-    }
-    lanes
-        .iter()
-        .chain(rest)
-        .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m })
-}
-
 /// `log10(x)` of a positive `f32` (normal, subnormal or `+inf`) in float64,
 /// accurate to a few float64 ulps, so `as f32` gives the correctly rounded
 /// float32 logarithm numpy returns. Branch-free (vectorises): exponent and
@@ -172,7 +162,6 @@ pub(crate) fn max(values: &[f32]) -> f32 {
 /// `|s| ≤ 0.1716`, as an odd series to `s²¹`.
 #[inline(always)]
 pub(crate) fn log10(x: f32) -> f64 {
-    const TWO_52: f64 = 4_503_599_627_370_496.0;
     let d = f64::from(x);
     let bits = d.to_bits();
     // The biased exponent as a float64 (exact, via the 2^52 trick).
@@ -185,25 +174,55 @@ pub(crate) fn log10(x: f32) -> f64 {
     let s = f / (2.0 + f);
     let z = s * s;
     // 1 + z/3 + z²/5 + … + z¹⁰/21 by Horner, innermost term first.
-    const ODD_RECIPROCALS: [f64; 9] = [
-        1.0 / 19.0,
-        1.0 / 17.0,
-        1.0 / 15.0,
-        1.0 / 13.0,
-        1.0 / 11.0,
-        1.0 / 9.0,
-        1.0 / 7.0,
-        1.0 / 5.0,
-        1.0 / 3.0,
-    ];
-    let mut acc = 1.0 / 21.0;
-    for c in ODD_RECIPROCALS {
+    let mut acc = LOG10_POLY[0];
+    for c in LOG10_POLY.iter().skip(1) {
         acc = c + z * acc;
     }
     let poly = 1.0 + z * acc;
     let ln_m = 2.0 * s * poly;
     let r = e * std::f64::consts::LOG10_2 + ln_m * std::f64::consts::LOG10_E;
     if x == f32::INFINITY { f64::INFINITY } else { r }
+}
+
+/// 2^52: adding it to a small integer's bits makes that integer a float64.
+pub(crate) const TWO_52: f64 = 4_503_599_627_370_496.0;
+
+/// The Horner coefficients of [`log10`]'s series, innermost first.
+pub(crate) const LOG10_POLY: [f64; 10] = [
+    1.0 / 21.0,
+    1.0 / 19.0,
+    1.0 / 17.0,
+    1.0 / 15.0,
+    1.0 / 13.0,
+    1.0 / 11.0,
+    1.0 / 9.0,
+    1.0 / 7.0,
+    1.0 / 5.0,
+    1.0 / 3.0,
+];
+
+/// [`db`] of every value of `block` in place, and the running per-lane
+/// maximum `max[l] = larger(max[l], v[l])` over its rows in order; AVX2
+/// when `avx` is given (bit-identical).
+#[inline(always)]
+pub(crate) fn db_block(
+    avx: Option<Avx>,
+    block: &mut [Lanes],
+    amin: f32,
+    offset: f64,
+    max: &mut Lanes,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(v3) = avx {
+        return super::avx::db_block(v3, block, amin, offset, max);
+    }
+    let _ = avx;
+    for lanes in block.iter_mut() {
+        for (v, m) in lanes.iter_mut().zip(max.iter_mut()) {
+            *v = db(*v, amin, offset);
+            *m = if *v > *m { *v } else { *m };
+        }
+    }
 }
 
 #[cfg(test)]
@@ -240,6 +259,10 @@ mod tests {
         let mut x: Vec<f32> = (0..10_000)
             .map(|i| ((i * 7_919 % 10_007) as f32 * 1e-3).powi(6) * 1e-9)
             .collect();
+        // Edge values (subnormal, zero, the floor, +inf), at every lane.
+        for special in [f32::from_bits(1), 0.0, 1e-10, 1.0, f32::MAX, f32::INFINITY] {
+            x.extend(std::iter::repeat_n(special, 9));
+        }
         let mut y = x.clone();
         let kernel = |v| super::DbKernel {
             values: v,

@@ -13,6 +13,7 @@ use super::signal::check_signal;
 use super::simd;
 use super::stft::{BLOCK, BlockSink, BlocksKernel, Lanes, Stft, StftConfig, StftScratch};
 use crate::Result;
+use pulp::Simd;
 
 /// Parameters of `librosa.feature.melspectrogram(y, sr=22050, n_fft=2048,
 /// hop_length=512, win_length=None, window="hann", center=True,
@@ -406,18 +407,11 @@ struct MelSink<'a> {
 
 impl BlockSink for MelSink<'_> {
     #[inline(always)]
-    fn block(&mut self, t0: usize, count: usize, power: &[Lanes]) {
+    fn block<S: Simd>(&mut self, simd: S, t0: usize, count: usize, power: &[Lanes]) {
         // The powers are four times the true ones (see `stft::separate`).
         self.bank.apply_block(power, 0.25, self.block);
         if let Some((amin, offset)) = self.db {
-            for lanes in self.block.iter_mut() {
-                for v in lanes.iter_mut() {
-                    *v = db::db(*v, amin, offset);
-                }
-                for (&v, m) in lanes.iter().zip(self.max.iter_mut()) {
-                    *m = larger(*m, v);
-                }
-            }
+            db::db_block(simd::avx(simd), self.block, amin, offset, &mut self.max);
         }
         let t = t0 - self.base;
         match &mut self.out {

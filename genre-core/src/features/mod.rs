@@ -6,6 +6,8 @@
 //! is `Send + Sync`, and works with per-thread [`FeatureScratch`].
 //! Outputs are shaped like librosa's: `(n_mfcc, frames)`, `(n_mels, frames)`.
 
+#[cfg(target_arch = "x86_64")]
+mod avx;
 mod db;
 mod dct;
 mod delta;

@@ -57,6 +57,27 @@ pub(crate) fn dot<S: Simd>(simd: S, a: &[f64], b: &[f64]) -> f64 {
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
+/// The AVX2 token the x86-64-v3 kernels of [`super::avx`] need.
+#[cfg(target_arch = "x86_64")]
+pub(crate) type Avx = pulp::x86::V3;
+
+/// No AVX2 kernels off x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Avx {}
+
+/// The AVX2 token when `S` is the dispatched x86-64-v3 instruction set;
+/// `None` on the baseline path (also when tests force it), where the
+/// portable code runs.
+#[inline(always)]
+pub(crate) fn avx<S: Simd>(_simd: S) -> Option<Avx> {
+    #[cfg(target_arch = "x86_64")]
+    if TypeId::of::<S>() == TypeId::of::<pulp::x86::V3>() {
+        return pulp::x86::V3::try_new();
+    }
+    None
+}
+
 fn best() -> Arch {
     static ARCH: OnceLock<Arch> = OnceLock::new();
     *ARCH.get_or_init(Arch::new)

@@ -133,7 +133,8 @@ pub(crate) trait BlockSink {
     /// `power[k][l]` is **four times** `|X_{t0 + l}[k]|²` for the
     /// `1 + n_fft/2` bins `k`; lanes `l >= count` are frames past the end
     /// (zero power). Called in order of `t0`, a multiple of [`BLOCK`].
-    fn block(&mut self, t0: usize, count: usize, power: &[Lanes]);
+    /// `simd` is the instruction set the kernel runs with.
+    fn block<S: Simd>(&mut self, simd: S, t0: usize, count: usize, power: &[Lanes]);
 }
 
 impl Stft {
@@ -278,8 +279,9 @@ impl Stft {
     /// gives bit-identical results. The caller checks the signal; allocation-free.
     /// Runs inside a [`simd::run`] kernel. Returns the signal's frame count.
     #[inline(always)]
-    pub(crate) fn for_each_block(
+    pub(crate) fn for_each_block<S: Simd>(
         &self,
+        simd: S,
         signal: &[f32],
         range: Range<usize>,
         scratch: &mut StftScratch,
@@ -311,7 +313,7 @@ impl Stft {
                     }
                 }
             }
-            sink.block(t0, (end - t0).min(BLOCK), &scratch.power);
+            sink.block(simd, t0, (end - t0).min(BLOCK), &scratch.power);
             t0 += BLOCK;
         }
         Ok(frames)
@@ -368,9 +370,9 @@ impl<S: BlockSink> Kernel for BlocksKernel<'_, S> {
     type Output = Result<usize>;
 
     #[inline(always)]
-    fn call<T: Simd>(self, _simd: T) -> Result<usize> {
+    fn call<T: Simd>(self, simd: T) -> Result<usize> {
         self.stft
-            .for_each_block(self.signal, self.frames, self.scratch, self.sink)
+            .for_each_block(simd, self.signal, self.frames, self.scratch, self.sink)
     }
 }
 
@@ -382,7 +384,7 @@ struct PowerSink<'a> {
 
 impl BlockSink for PowerSink<'_> {
     #[inline(always)]
-    fn block(&mut self, t0: usize, count: usize, power: &[Lanes]) {
+    fn block<S: Simd>(&mut self, _simd: S, t0: usize, count: usize, power: &[Lanes]) {
         let frames = self.frames;
         for (row, p) in self.data.chunks_exact_mut(frames.max(1)).zip(power) {
             if let Some(out) = row.get_mut(t0..t0 + count) {
