@@ -12,6 +12,7 @@ use core::arch::x86_64::{__m128, __m256, __m256d, __m256i};
 
 use pulp::bytemuck::cast;
 use pulp::x86::V3;
+use rustfft::num_complex::Complex;
 
 use super::db::{LOG10_POLY, TWO_52};
 use super::stft::Lanes;
@@ -95,12 +96,12 @@ fn narrow(v3: V3, lo: __m256d, hi: __m256d) -> __m256 {
 fn db_rows<const W: usize>(v3: V3, lanes: &mut [Lanes], amin: f32, offset: f64, max: &mut Lanes) {
     let avx = v3.avx;
     let floor = avx._mm256_set1_ps(amin);
-    let wide: [__m256d; W] = std::array::from_fn(|j| {
-        let row = lanes.get(j / 2).copied().unwrap_or([amin; 8]);
+    let mut wide = [avx._mm256_setzero_pd(); W];
+    for (pair, row) in wide.as_chunks_mut::<2>().0.iter_mut().zip(lanes.iter()) {
         // `if s > amin { s } else { amin }` is exactly MAXPS(s, amin).
-        let (lo, hi) = widen(v3, avx._mm256_max_ps(cast(row), floor));
-        if j % 2 == 0 { lo } else { hi }
-    });
+        let (lo, hi) = widen(v3, avx._mm256_max_ps(cast(*row), floor));
+        *pair = [lo, hi];
+    }
     let logs = log10_pd(v3, wide);
     let mut m: __m256 = cast(*max);
     for (v, pair) in lanes.iter_mut().zip(logs.chunks_exact(2)) {
@@ -130,4 +131,69 @@ pub(crate) fn db_block(v3: V3, block: &mut [Lanes], amin: f32, offset: f64, max:
     for one in rows.into_remainder().chunks_mut(1) {
         db_rows::<2>(v3, one, amin, offset, max);
     }
+}
+
+/// [`super::stft::separate`] for bins `1 ..= 4G`, `G = (n/2) / 4` groups
+/// of four bins: returns `4G`; the caller does bin 0 and the rest.
+/// Per bin the same float operations as the portable `pair`: the sum
+/// `z + zn` and difference `z - zn` in float64 give `are`, `bre` and `aim`
+/// exactly, and `-bim` (its square is the same), rounded to float32,
+/// squared and added in float32.
+#[inline(always)]
+pub(crate) fn separate<const J: usize>(
+    v3: V3,
+    buffer: &[Complex<f64>],
+    power: &mut [Lanes],
+) -> usize {
+    let avx = v3.avx;
+    let n = buffer.len();
+    let groups = (n / 2) / 4;
+    let flat: &[f64] = pulp::bytemuck::cast_slice(buffer);
+    let (Some(up), Some(down), Some(out)) = (
+        flat.get(2..2 + 8 * groups),
+        flat.get(2 * (n - 4 * groups)..2 * n),
+        power.get_mut(1..1 + 4 * groups),
+    ) else {
+        return 0;
+    };
+    let (up, _) = up.as_chunks::<8>();
+    let (down, _) = down.as_chunks::<8>();
+    let (out, _) = out.as_chunks_mut::<4>();
+    for ((z, zn), p) in up.iter().zip(down.iter().rev()).zip(out) {
+        // Bins k..k+4 and, in memory order, bins n-k-3 ..= n-k.
+        let z01: __m256d = cast([z[0], z[1], z[2], z[3]]);
+        let z23: __m256d = cast([z[4], z[5], z[6], z[7]]);
+        let m0: __m256d = cast([zn[0], zn[1], zn[2], zn[3]]);
+        let m1: __m256d = cast([zn[4], zn[5], zn[6], zn[7]]);
+        // Swap the two complex values: [n-k, n-k-1] and [n-k-2, n-k-3].
+        let zn01 = avx._mm256_permute2f128_pd::<1>(m1, m1);
+        let zn23 = avx._mm256_permute2f128_pd::<1>(m0, m0);
+        let (a01, b01) = parts(v3, z01, zn01);
+        let (a23, b23) = parts(v3, z23, zn23);
+        let a = avx._mm256_set_m128(a23, a01);
+        let b = avx._mm256_set_m128(b23, b01);
+        let (a2, b2) = (avx._mm256_mul_ps(a, a), avx._mm256_mul_ps(b, b));
+        // [A_k, A_k+1, B_k, B_k+1 | A_k+2, A_k+3, B_k+2, B_k+3] …
+        let ab = avx._mm256_hadd_ps(a2, b2);
+        // … to [A_k, B_k, A_k+1, B_k+1 | …].
+        let ab: [f32; 8] = cast(avx._mm256_permute_ps::<0b11_01_10_00>(ab));
+        for (bin, pair) in p.iter_mut().zip(ab.as_chunks::<2>().0) {
+            if let Some(v) = bin.get_mut(2 * J..2 * J + 2) {
+                v.copy_from_slice(pair);
+            }
+        }
+    }
+    4 * groups
+}
+
+/// `[are, aim]` and `[-bim, bre]` of two bins `z` paired with `zn`, in
+/// float32 (see [`separate`]).
+#[inline(always)]
+fn parts(v3: V3, z: __m256d, zn: __m256d) -> (__m128, __m128) {
+    let avx = v3.avx;
+    let sum = avx._mm256_add_pd(z, zn);
+    let diff = avx._mm256_sub_pd(z, zn);
+    let a = avx._mm256_cvtpd_ps(avx._mm256_blend_pd::<0b1010>(sum, diff));
+    let b = avx._mm256_cvtpd_ps(avx._mm256_blend_pd::<0b1010>(diff, sum));
+    (a, b)
 }

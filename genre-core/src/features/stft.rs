@@ -15,7 +15,7 @@ use rustfft::{Fft, FftPlanner};
 
 use super::Matrix;
 use super::signal::{check_range, check_signal};
-use super::simd::{self, Kernel};
+use super::simd::{self, Avx, Kernel};
 use super::window::{hann_periodic, pad_center};
 use crate::{Error, Result};
 use pulp::Simd;
@@ -288,6 +288,7 @@ impl Stft {
         sink: &mut impl BlockSink,
     ) -> Result<usize> {
         let frames = self.config.n_frames(signal.len())?;
+        let avx = simd::avx(simd);
         let end = range.end.min(frames);
         let mut t0 = range.start;
         while t0 < end {
@@ -300,10 +301,10 @@ impl Stft {
                     self.fft
                         .process_with_scratch(&mut scratch.buffer, &mut scratch.fft_scratch);
                     match j {
-                        0 => separate::<0>(&scratch.buffer, power),
-                        1 => separate::<1>(&scratch.buffer, power),
-                        2 => separate::<2>(&scratch.buffer, power),
-                        _ => separate::<3>(&scratch.buffer, power),
+                        0 => separate::<0>(avx, &scratch.buffer, power),
+                        1 => separate::<1>(avx, &scratch.buffer, power),
+                        2 => separate::<2>(avx, &scratch.buffer, power),
+                        _ => separate::<3>(avx, &scratch.buffer, power),
                     }
                 } else {
                     for p in power.iter_mut() {
@@ -328,7 +329,7 @@ impl Stft {
 /// The buffer holds frames `2J` and `2J + 1` of the block: their powers go
 /// to lanes `2J` and `2J + 1` of every bin.
 #[inline(always)]
-fn separate<const J: usize>(buffer: &[Complex<f64>], power: &mut [Lanes]) {
+fn separate<const J: usize>(avx: Option<Avx>, buffer: &[Complex<f64>], power: &mut [Lanes]) {
     #[inline(always)]
     fn pair(z: Complex<f64>, zn: Complex<f64>) -> (f32, f32) {
         let are = (z.re + zn.re) as f32;
@@ -347,11 +348,21 @@ fn separate<const J: usize>(buffer: &[Complex<f64>], power: &mut [Lanes]) {
     if let (Some(&z), Some(p)) = (buffer.first(), power.first_mut()) {
         put::<J>(p, pair(z, z));
     }
-    // Bins k = 1 ..= n/2 pair with bins n - k = n - 1 ..= n - n/2.
+    // Bins k = 1 ..= n/2 pair with bins n - k = n - 1 ..= n - n/2; the
+    // first `done` of them in AVX2.
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    if let Some(v3) = avx {
+        done = super::avx::separate::<J>(v3, buffer, power);
+    }
+    let _ = avx;
     let h = n / 2 + 1;
-    let up = buffer.get(1..h).unwrap_or_default();
-    let lo = buffer.get(n + 1 - h..).unwrap_or_default();
-    let bins = power.iter_mut().skip(1).zip(up.iter().zip(lo.iter().rev()));
+    let up = buffer.get(1 + done..h).unwrap_or_default();
+    let lo = buffer.get(n + 1 - h..n - done).unwrap_or_default();
+    let bins = power
+        .iter_mut()
+        .skip(1 + done)
+        .zip(up.iter().zip(lo.iter().rev()));
     for (p, (&z, &zn)) in bins {
         put::<J>(p, pair(z, zn));
     }
