@@ -49,6 +49,20 @@ impl<'a> Stream<'a> {
         })
     }
 
+    /// The stream's bytes.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The audio frames from the one whose header is at `pos` (a frame of
+    /// [`Self::frames`]), whose timeline position is `ts`.
+    pub fn frames_from(&self, pos: usize, ts: i64) -> AudioFrames<'a> {
+        AudioFrames {
+            frames: Frames::new(self.data, pos),
+            ts,
+        }
+    }
+
     /// The audio frames, in order.
     pub fn frames(&self) -> AudioFrames<'a> {
         AudioFrames {
@@ -61,7 +75,6 @@ impl<'a> Stream<'a> {
 /// One audio frame of a stream.
 pub(crate) struct AudioFrame<'a> {
     /// Byte offset of its header (where a split decode may cut).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub pos: usize,
     /// Timeline position of its first sample (negative inside the delay).
     pub ts: i64,

@@ -33,6 +33,7 @@ pub(crate) enum FrameError {
 pub(crate) type FramePcm = [[[f32; GRANULE]; 2]; 2];
 
 /// Decoder state that lives across frames.
+#[derive(Clone)]
 pub(crate) struct FrameDecoder {
     reservoir: Reservoir,
     /// Huffman values, then requantized lines, `[granule][channel]`, in
@@ -70,6 +71,25 @@ impl FrameDecoder {
             pcm: Box::new([[[0.0; GRANULE]; 2]; 2]),
             mono,
         }
+    }
+
+    /// Whether `other` carries the same state into the next frame (bit
+    /// reservoir, IMDCT overlap, polyphase FIFO): then both decode every
+    /// following frame alike (the split decode checks its primed second
+    /// part with this).
+    pub fn same_state(&self, other: &FrameDecoder) -> bool {
+        self.mono == other.mono
+            && self.reservoir.same_state(&other.reservoir)
+            && self
+                .hybrid
+                .iter()
+                .zip(&other.hybrid)
+                .all(|(a, b)| a.same_state(b))
+            && self
+                .polyphase
+                .iter()
+                .zip(&other.polyphase)
+                .all(|(a, b)| a.same_state(b))
     }
 
     /// Channels of [`Self::pcm`] for frames of `header`.

@@ -26,6 +26,7 @@ pub(crate) enum Block {
 /// Short/Mixed blocks the frontend has already reordered the values so that
 /// `i = window * 6 + k` (window 0..3, frequency k 0..6 inside subband sb).
 /// `nonzero`: every line at or past it is 0.0 (lets the IMDCT skip subbands).
+#[derive(Clone)]
 pub(crate) struct Spectrum {
     pub xr: [f32; GRANULE],
     pub block: Block,
@@ -37,6 +38,7 @@ pub(crate) struct Spectrum {
 /// subband `sb` (each subband's 18 slots are contiguous: the hybrid stage
 /// writes them so, and the polyphase stage loads eight slots of a subband
 /// as one vector).
+#[derive(Clone)]
 pub(crate) struct Subbands(pub [f32; GRANULE]);
 
 // The two synthesis stages live in their own files; these re-exports let the

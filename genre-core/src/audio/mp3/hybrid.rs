@@ -33,6 +33,7 @@ const ALIAS_C: [f64; 8] = [
 ];
 
 /// IMDCT stage of one output channel: its overlap state.
+#[derive(Clone)]
 pub(crate) struct Hybrid {
     /// The second half of the previous granule's windowed IMDCT outputs:
     /// group, slot, lane (subband `8 group + lane`).
@@ -45,6 +46,19 @@ impl Hybrid {
         Self {
             overlap: [[[0.0; LANES]; SLOTS]; GROUPS],
         }
+    }
+
+    /// Whether `other` holds the same state, bit for bit.
+    pub(crate) fn same_state(&self, other: &Self) -> bool {
+        let bits = |h: &Self| {
+            h.overlap
+                .as_flattened()
+                .as_flattened()
+                .iter()
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>()
+        };
+        bits(self) == bits(other)
     }
 
     /// Antialias (in place, per its block type) and IMDCT + window each

@@ -37,6 +37,9 @@ mod reservoir;
 mod run;
 mod scalefac;
 mod sideinfo;
+mod split;
+#[cfg(test)]
+mod split_tests;
 mod tag;
 #[cfg(test)]
 mod test_rng;
@@ -68,9 +71,22 @@ pub(crate) fn decode_file(
 /// Decodes the frames of `window` from an MP3 in memory; `None` when the
 /// stream is one genre leaves to symphonia.
 pub(crate) fn decode(data: &[u8], path: &Path, window: &Window) -> Result<Option<Decoded>> {
+    decode_planned(data, path, window, split::plan)
+}
+
+/// [`decode`], on two threads where `planner` finds a cut.
+fn decode_planned(
+    data: &[u8],
+    path: &Path,
+    window: &Window,
+    planner: impl Fn(&demux::Stream<'_>, &Window) -> Option<split::Plan>,
+) -> Result<Option<Decoded>> {
     let Some(stream) = demux::Stream::open(data) else {
         return Ok(None);
     };
+    if let Some(plan) = planner(&stream, window) {
+        return split::decode(&stream, plan, window, path);
+    }
     let mut run = Run::new(window, stream.claimed, path);
     for frame in stream.frames() {
         if !run.feed(&frame)? {

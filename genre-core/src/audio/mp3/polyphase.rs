@@ -34,6 +34,7 @@ const HISTORY: usize = AGES - 1 + SLOTS;
 const BATCHES: [usize; 3] = [0, 8, SLOTS - LANES];
 
 /// Polyphase synthesis of one output channel: its FIFO.
+#[derive(Clone)]
 pub(crate) struct Polyphase {
     /// `x[m][15 + t]`: the matrixing output `X[m]` of slot t of this
     /// granule (negative t: the previous granule's).
@@ -46,6 +47,17 @@ impl Polyphase {
         Self {
             x: [[0.0; HISTORY]; SUBBANDS],
         }
+    }
+
+    /// Whether `other` holds the same state, bit for bit.
+    pub(crate) fn same_state(&self, other: &Self) -> bool {
+        let bits = |p: &Self| {
+            p.x.as_flattened()
+                .iter()
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>()
+        };
+        bits(self) == bits(other)
     }
 
     /// 576 PCM samples (f32, full scale ±1.0) of one granule.

@@ -12,6 +12,7 @@
 /// Largest amount of main data held.
 pub(crate) const CAPACITY: usize = 2048;
 
+#[derive(Clone)]
 pub(crate) struct Reservoir {
     buf: Box<[u8; CAPACITY]>,
     len: usize,
@@ -61,6 +62,11 @@ impl Reservoir {
     /// Marks the first `bytes` as used by the frame.
     pub fn consume(&mut self, bytes: usize) {
         self.consumed = self.len.min(self.consumed + bytes);
+    }
+
+    /// Whether `other` holds the same bytes in the same state.
+    pub fn same_state(&self, other: &Reservoir) -> bool {
+        (self.len, self.consumed) == (other.len, other.consumed) && self.data() == other.data()
     }
 
     /// Forgets everything (after a frame that failed to decode).

@@ -17,7 +17,7 @@ use crate::{Error, Result};
 
 /// Consecutive undecodable frames after which a stream is declared corrupt
 /// (as for symphonia's packets).
-const MAX_CONSECUTIVE_ERRORS: usize = 64;
+pub(crate) const MAX_CONSECUTIVE_ERRORS: usize = 64;
 
 /// One decode of a stream into a collector.
 pub(crate) struct Run<'w> {
@@ -75,8 +75,6 @@ impl<'w> Run<'w> {
         Ok(true)
     }
 
-    /// (For the split decode; tested in `mp3/tests.rs`.)
-    #[cfg_attr(not(test), allow(dead_code))]
     /// Decodes a frame only to bring the decoder's state (bit reservoir,
     /// overlap, synthesis history) up to date: the frames before a split
     /// point; its samples and errors are dropped.
@@ -84,6 +82,47 @@ impl<'w> Run<'w> {
         if frame.header.layer == 3 {
             let _ = self.decoder.decode(&frame.header, frame.bytes);
         }
+    }
+
+    /// A run that collects into `collector` (a later part of a split
+    /// decode) frames of `spec` (sample rate, channels).
+    pub fn into(
+        collector: Collector,
+        spec: (u32, usize),
+        window: &'w Window,
+        claimed: Option<u64>,
+        path: &'w Path,
+    ) -> Self {
+        Run {
+            collector: Some(collector),
+            spec: Some(spec),
+            ..Run::new(window, claimed, path)
+        }
+    }
+
+    /// The frame decoder (its state after the frames fed so far).
+    pub fn decoder(&self) -> &FrameDecoder {
+        &self.decoder
+    }
+
+    /// (sample rate, channels) of the frames fed so far.
+    pub fn spec(&self) -> Option<(u32, usize)> {
+        self.spec
+    }
+
+    /// Frames in a row that failed to decode, up to the last one fed.
+    pub fn consecutive_errors(&self) -> usize {
+        self.consecutive_errors
+    }
+
+    /// The collector, once a frame decoded (or given to [`Self::into`]).
+    pub fn collector(&mut self) -> Option<&mut Collector> {
+        self.collector.as_mut()
+    }
+
+    /// The collector, ending the run.
+    pub fn into_collector(self) -> Option<Collector> {
+        self.collector
     }
 
     /// The outer error fails the load; the inner one is the frame's.
