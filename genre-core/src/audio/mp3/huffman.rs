@@ -104,6 +104,8 @@ impl Lut {
 struct Luts {
     big: Vec<Option<(Lut, u32)>>,
     quad_a: Lut,
+    /// `(-1)^s · v^(4/3)` at `v | s << 4` for v in 0..16.
+    signed: [f32; 32],
 }
 
 fn luts() -> &'static Luts {
@@ -116,6 +118,10 @@ fn luts() -> &'static Luts {
             })
             .collect(),
         quad_a: Lut::new(&huffman_tables::QUAD_A, 16),
+        signed: std::array::from_fn(|i| {
+            let v = pow43().get(i & 15).copied().unwrap_or(0.0);
+            if i < 16 { v } else { -v }
+        }),
     })
 }
 
@@ -141,6 +147,7 @@ pub(crate) fn decode(
     }
     let luts = luts();
     let pow43 = pow43();
+    let signed = &luts.signed;
     let start = bits.position();
     let end = start + u64::from(part3);
     let big = ch.big_values.min(GRANULE);
@@ -157,8 +164,12 @@ pub(crate) fn decode(
             continue;
         };
         let linbits = *linbits;
-        // One refill per pair: a code (≤ 19 bits), two escapes (≤ 13
-        // bits each) and two signs use at most 47 of the ≥ 57 cached bits.
+        if linbits == 0 {
+            i = small_pairs(bits, lut, i, region_end, end, signed, out);
+            continue;
+        }
+        // One refill per pair: a code (≤ 17 bits), two escapes (≤ 13
+        // bits each) and two signs use at most 45 of the ≥ 57 cached bits.
         while i < region_end && bits.position() < end {
             bits.refill();
             let xy = lut.decode(bits);
@@ -181,14 +192,13 @@ pub(crate) fn decode(
             luts.quad_a.decode(bits)
         };
         if let Some(four) = out.get_mut(i..i + 4) {
+            // Branch-free: a sign bit only for a nonzero value.
+            const ONES: [f32; 4] = [0.0, 1.0, 0.0, -1.0];
             for (k, v) in four.iter_mut().enumerate() {
-                *v = if quad >> (3 - k) & 1 == 1 {
-                    let negative = bits.peek(1) == 1;
-                    bits.skip(1);
-                    if negative { -1.0 } else { 1.0 }
-                } else {
-                    0.0
-                };
+                let nonzero = quad >> (3 - k) & 1;
+                let negative = bits.peek(1) & nonzero;
+                bits.skip(nonzero);
+                *v = ONES[(nonzero | negative << 1) as usize];
             }
         }
         i += 4;
@@ -206,18 +216,57 @@ pub(crate) fn decode(
     i
 }
 
+/// Pairs of a table without linbits (values 0..=15) from line `i` to
+/// `region_end` or the end of the granule's bits; returns the next line.
+/// Branch-free signs: `signed[v | s << 4]` is `(-1)^s · v^(4/3)`, and a
+/// sign bit is consumed only for a nonzero value. A code (≤ 19 bits) and
+/// two signs take ≤ 21 bits: two pairs per refill.
+#[inline(always)]
+fn small_pairs(
+    bits: &mut Bits<'_>,
+    lut: &Lut,
+    mut i: usize,
+    region_end: usize,
+    end: u64,
+    signed: &[f32; 32],
+    out: &mut [f32; GRANULE],
+) -> usize {
+    let mut pair = |bits: &mut Bits<'_>, i: usize| {
+        let xy = lut.decode(bits) as usize;
+        let (x, y) = (xy >> 4 & 15, xy & 15);
+        let c = bits.peek(2) as usize;
+        let (nx, ny) = (usize::from(x != 0), usize::from(y != 0));
+        let sx = (c >> 1) & nx;
+        let sy = (c >> (1 - nx)) & 1 & ny;
+        bits.skip((nx + ny) as u32);
+        if let Some(p) = out.get_mut(i..i + 2) {
+            p[0] = signed[x | sx << 4];
+            p[1] = signed[y | sy << 4];
+        }
+    };
+    while i < region_end && bits.position() < end {
+        bits.refill();
+        pair(bits, i);
+        i += 2;
+        if i < region_end && bits.position() < end {
+            pair(bits, i);
+            i += 2;
+        }
+    }
+    i
+}
+
 /// The signed `|v|^(4/3)` of a decoded magnitude `v` (with its linbits
 /// escape and sign bit read from the cache).
 #[inline(always)]
 fn escaped(bits: &mut Bits<'_>, mut v: usize, linbits: u32, pow43: &[f32]) -> f32 {
-    if v == 0 {
-        return 0.0;
-    }
-    if v == 15 && linbits > 0 {
+    if v == 15 {
         v += bits.peek(linbits) as usize;
         bits.skip(linbits);
     }
-    let sign = bits.peek(1) << 31;
-    bits.skip(1);
+    // Branch-free: a sign bit only for a nonzero value (0^(4/3) = +0).
+    let nonzero = u32::from(v != 0);
+    let sign = (bits.peek(1) & nonzero) << 31;
+    bits.skip(nonzero);
     f32::from_bits(pow43.get(v).copied().unwrap_or(0.0).to_bits() | sign)
 }
