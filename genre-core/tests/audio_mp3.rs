@@ -286,3 +286,52 @@ fn hostile_input_gives_typed_errors() {
         );
     }
 }
+
+/// Channels that switch windows differently (no encoder here writes them:
+/// LAME keeps both channels' block types equal): granule 0 of the right
+/// channel of every fifth L/R frame becomes a start block (the side info
+/// keeps its length). genre decodes them like symphonia, and a mono load
+/// (one hybrid stage fed with both halves) equals the channel mean.
+#[test]
+fn channels_with_different_block_types() {
+    let mut data = fixture("mpeg1_44100_stereo_lr_transients.mp3");
+    let frames = frame_offsets(&data);
+    let get = |d: &[u8], bit: usize, n: usize| -> u32 {
+        (0..n).fold(0, |acc, i| {
+            acc << 1 | u32::from(d[(bit + i) / 8] >> (7 - (bit + i) % 8) & 1)
+        })
+    };
+    let mut changed = 0;
+    for &f in frames.iter().skip(2).step_by(5) {
+        // Granule 0, channel 1 starts 20 + 59 bits into the side info;
+        // its window_switching flag is 33 bits in.
+        let ch1 = f * 8 + 32 + 20 + 59;
+        let ch0 = f * 8 + 32 + 20;
+        if get(&data, ch1 + 33, 1) != 0 || get(&data, ch0 + 33, 1) != 0 {
+            continue;
+        }
+        let tables = get(&data, ch1 + 34, 10);
+        set_bits(&mut data, ch1 + 33, 1, 1);
+        set_bits(&mut data, ch1 + 34, 3, 0b010); // block_type 1, not mixed
+        set_bits(&mut data, ch1 + 37, 10, tables);
+        set_bits(&mut data, ch1 + 47, 9, 0); // subblock gains
+        changed += 1;
+    }
+    assert!(changed >= 5, "{changed} frames changed");
+    assert_like_symphonia(&data, "start blocks in the right channel only");
+    let stereo = decode(Source::bytes(&data, Some("x.mp3"))).unwrap();
+    let mean: Vec<f32> = stereo
+        .samples
+        .chunks(2)
+        .map(|f| (f[0] + f[1]) / 2.0)
+        .collect();
+    let options = LoadOptions {
+        sr: None,
+        ..LoadOptions::default()
+    };
+    let mono = load(Source::bytes(&data, Some("x.mp3")), &options).unwrap();
+    let diff = max_abs_diff(&mono.samples, &mean);
+    println!("start blocks in one channel: mono vs mean max |Δ| {diff:.2e}");
+    assert_eq!(mono.samples.len(), mean.len());
+    assert!(diff <= 2e-6, "{diff:e}");
+}

@@ -72,6 +72,7 @@ FIXTURES = [
     ("mpeg1_44100_joint_cbr_info", 44100, 2, False, ["lame", "-b", "128", "-m", "j"]),
     ("mpeg1_44100_joint_ms_transients", 44100, 2, True, ["lame", "-b", "128", "-m", "j"]),
     ("mpeg2_22050_joint_ms", 22050, 2, False, ["lame", "-b", "40", "-m", "j", "--resample", "22.05"]),
+    ("mpeg1_44100_stereo_lr_transients", 44100, 2, True, ["lame", "-b", "128", "-m", "s"]),
     ("mpeg1_48000_stereo_lr", 48000, 2, False, ["lame", "-b", "128", "-m", "s"]),
     ("mpeg1_32000_mono", 32000, 1, False, ["lame", "-b", "64", "-m", "m"]),
     ("mpeg1_44100_joint_vbr_xing", 44100, 2, False, ["lame", "-V", "2", "-m", "j"]),
