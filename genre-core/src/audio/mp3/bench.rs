@@ -45,9 +45,8 @@ impl Stages {
     /// One granule through the hybrid stage (the antialias butterflies
     /// rotate the spectrum in place, so it stays bounded when repeated).
     pub fn hybrid(&mut self) -> f32 {
-        let mut out = Subbands([0.0; GRANULE]);
-        self.hybrid.granule(&mut self.spectrum, &mut out);
-        out.0[GRANULE / 2]
+        self.hybrid.granule(&mut self.spectrum, &mut self.subbands);
+        self.subbands.0[GRANULE / 2]
     }
 
     /// One granule through the polyphase stage.

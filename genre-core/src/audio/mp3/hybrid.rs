@@ -246,18 +246,14 @@ fn antialias(s: &mut Spectrum, t: &Tables) -> usize {
     // Boundary b touches lines 18 b - 8 .. 18 b + 8.
     let last = boundaries.min((nonzero + 7) / SLOTS);
     for b in 1..=last {
-        let edge = b * SLOTS;
-        let (lower, upper) = s.xr.split_at_mut(edge);
-        for (i, (lo, hi)) in lower
-            .iter_mut()
-            .rev()
-            .zip(upper.iter_mut())
-            .take(8)
-            .enumerate()
-        {
-            let (l, h) = (*lo, *hi);
-            *lo = l * t.cs[i] - h * t.ca[i];
-            *hi = h * t.cs[i] + l * t.ca[i];
+        let (lower, upper) = s.xr.split_at_mut(b * SLOTS);
+        if let (Some(lo), Some(hi)) = (lower.last_chunk_mut::<8>(), upper.first_chunk_mut::<8>()) {
+            // Line `18 b - 1 - i` with line `18 b + i`.
+            for i in 0..8 {
+                let (l, h) = (lo[7 - i], hi[i]);
+                lo[7 - i] = l * t.cs[i] - h * t.ca[i];
+                hi[i] = h * t.cs[i] + l * t.ca[i];
+            }
         }
     }
     nonzero

@@ -96,7 +96,9 @@ impl Kernel for Synthesis<'_> {
             }
         }
         for t0 in BATCHES {
-            for (j, taps) in t.taps.chunks_exact(AGES).enumerate() {
+            // out[j][l]: sample j of slot t0 + l.
+            let mut out = [[0.0f32; LANES]; SUBBANDS];
+            for (j, (taps, out)) in t.taps.chunks_exact(AGES).zip(out.iter_mut()).enumerate() {
                 // Even ages read V[j], odd ones V[32 + j]: X rows `even`
                 // and `odd`, slot `t0 - a + lane` at `15 - a + lane`.
                 let even = &x[v_source(j).1][t0..t0 + AGES - 1 + LANES];
@@ -107,14 +109,14 @@ impl Kernel for Synthesis<'_> {
                     let v = load::<S>(&row[AGES - 1 - a..]);
                     acc = simd.add_f32s(acc, simd.mul_f32s(v, load::<S>(tap)));
                 }
-                let mut lanes = [0.0f32; LANES];
-                store::<S>(&mut lanes, acc);
-                for (o, &v) in pcm[t0 * SUBBANDS + j..]
-                    .iter_mut()
-                    .step_by(SUBBANDS)
-                    .zip(&lanes)
-                {
-                    *o = v;
+                store::<S>(out, acc);
+            }
+            for (l, slot) in pcm[t0 * SUBBANDS..(t0 + LANES) * SUBBANDS]
+                .chunks_exact_mut(SUBBANDS)
+                .enumerate()
+            {
+                for (o, out) in slot.iter_mut().zip(&out) {
+                    *o = out[l];
                 }
             }
         }
