@@ -37,11 +37,13 @@ const PRIME_BYTES: usize = 2048;
 const PRIME_FRAMES: usize = 3;
 
 /// Time to resample a native frame relative to decoding it (mono
-/// shortcut): a single-thread callgrind profile of a 30 s 44.1 kHz stereo
-/// 128 kbit/s MP3 loaded to 22,050 Hz mono counts 149 M instructions in
-/// libsoxr for 399 M in the frame decoder (0.37); libsoxr's vector code
-/// retires more instructions per cycle.
-const RESAMPLE_COST: f64 = 0.35;
+/// shortcut), as the share tuning found it: a 30 s 44.1 kHz stereo
+/// 128 kbit/s MP3 loaded to 22,050 Hz mono on 2 threads (`time_load
+/// --repeat 30`, load average ~1.7) took 7.9 / 7.3 / 7.1 / 7.7 / 8.3 ms
+/// for 0.05 / 0.15 / 0.25 / 0.35 / 0.45 (a single-thread callgrind
+/// profile counts 149 M instructions in libsoxr for 399 M in the frame
+/// decoder, but libsoxr's vector code retires more per cycle).
+const RESAMPLE_COST: f64 = 0.25;
 
 /// Where the second part starts.
 #[derive(Clone, Copy, Debug)]
