@@ -11,15 +11,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod symphonia_common;
+
 use std::path::{Path, PathBuf};
 
-use genre_core::audio::{LoadOptions, Source, decode, load};
-use symphonia::core::codecs::audio::AudioDecoderOptions;
-use symphonia::core::errors::Error as SymError;
-use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::{FormatOptions, TrackType};
-use symphonia::core::io::MediaSourceStream;
-use symphonia::core::meta::MetadataOptions;
+use genre_core::audio::{Decoded, LoadOptions, Source, decode, load};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -53,53 +49,18 @@ fn fixtures() -> Vec<PathBuf> {
     files
 }
 
-/// symphonia's decode of `data`: interleaved f32, channels, rate (packets
-/// that fail to decode are skipped, as genre's symphonia path does).
-fn symphonia_decode(data: &[u8]) -> (Vec<f32>, usize, u32) {
-    let stream = MediaSourceStream::new(
-        Box::new(std::io::Cursor::new(data.to_vec())),
-        Default::default(),
-    );
-    let mut reader = symphonia::default::get_probe()
-        .probe(
-            &Hint::new(),
-            stream,
-            FormatOptions::default(),
-            MetadataOptions::default(),
-        )
-        .unwrap();
-    let track = reader.default_track(TrackType::Audio).unwrap();
-    let id = track.id;
-    let params = track
-        .codec_params
-        .as_ref()
-        .unwrap()
-        .audio()
-        .unwrap()
-        .clone();
-    let mut decoder = symphonia::default::get_codecs()
-        .make_audio_decoder(&params, &AudioDecoderOptions::default())
-        .unwrap();
-    let (mut out, mut scratch) = (Vec::new(), Vec::new());
-    let (mut channels, mut rate) = (0, 0);
-    loop {
-        let packet = match reader.next_packet() {
-            Ok(Some(p)) if p.track_id == id => p,
-            Ok(Some(_)) => continue,
-            Ok(None) | Err(_) => break,
-        };
-        match decoder.decode(&packet) {
-            Ok(buf) => {
-                channels = buf.spec().channels().count();
-                rate = buf.spec().rate();
-                buf.copy_to_vec_interleaved(&mut scratch);
-                out.extend_from_slice(&scratch);
-            }
-            Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {}
-            Err(e) => panic!("{e}"),
-        }
-    }
-    (out, channels, rate)
+/// Max |Δ| between a native-rate mono load of `source` and the f32 mean of
+/// its decoded channels `stereo` (same length checked).
+fn mono_vs_mean(source: Source<'_>, stereo: &Decoded, what: &str) -> f32 {
+    let options = LoadOptions {
+        sr: None,
+        ..LoadOptions::default()
+    };
+    let mono = load(source, &options).unwrap();
+    let mean = symphonia_common::mean(&stereo.samples, stereo.channels);
+    assert_eq!(mono.channels, 1, "{what}");
+    assert_eq!(mono.samples.len(), mean.len(), "{what}");
+    max_abs_diff(&mono.samples, &mean)
 }
 
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
@@ -114,7 +75,12 @@ fn decode_matches_symphonia_on_every_fixture() {
     let mut failures = Vec::new();
     for path in fixtures() {
         let data = std::fs::read(&path).unwrap();
-        let (expected, channels, rate) = symphonia_decode(&data);
+        let symphonia_common::Reference {
+            samples: expected,
+            channels,
+            rate,
+            ..
+        } = symphonia_common::decode(&data);
         let got = decode(Source::Path(&path)).unwrap();
         let diff = max_abs_diff(&got.samples, &expected);
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -151,19 +117,7 @@ fn mono_shortcut_is_the_channel_mean() {
         if stereo.channels != 2 {
             continue;
         }
-        let mean: Vec<f32> = stereo
-            .samples
-            .chunks(2)
-            .map(|f| (f[0] + f[1]) / 2.0)
-            .collect();
-        let options = LoadOptions {
-            sr: None,
-            ..LoadOptions::default()
-        };
-        let mono = load(Source::Path(&path), &options).unwrap();
-        assert_eq!(mono.channels, 1);
-        assert_eq!(mono.samples.len(), mean.len(), "{}", path.display());
-        let diff = max_abs_diff(&mono.samples, &mean);
+        let diff = mono_vs_mean(Source::Path(&path), &stereo, &path.display().to_string());
         println!(
             "{:<40} mono vs mean max |Δ| {diff:.2e}",
             path.file_name().unwrap().to_string_lossy()
@@ -205,7 +159,12 @@ fn fixture(name: &str) -> Vec<u8> {
 /// genre's decode of `data` equals symphonia's (count and 1e-5).
 fn assert_like_symphonia(data: &[u8], what: &str) {
     let got = decode(Source::bytes(data, Some(what))).unwrap();
-    let (expected, channels, rate) = symphonia_decode(data);
+    let symphonia_common::Reference {
+        samples: expected,
+        channels,
+        rate,
+        ..
+    } = symphonia_common::decode(data);
     assert_eq!((got.channels, got.sample_rate), (channels, rate), "{what}");
     assert_eq!(got.samples.len(), expected.len(), "{what}");
     let diff = max_abs_diff(&got.samples, &expected);
@@ -320,18 +279,7 @@ fn channels_with_different_block_types() {
     assert!(changed >= 5, "{changed} frames changed");
     assert_like_symphonia(&data, "start blocks in the right channel only");
     let stereo = decode(Source::bytes(&data, Some("x.mp3"))).unwrap();
-    let mean: Vec<f32> = stereo
-        .samples
-        .chunks(2)
-        .map(|f| (f[0] + f[1]) / 2.0)
-        .collect();
-    let options = LoadOptions {
-        sr: None,
-        ..LoadOptions::default()
-    };
-    let mono = load(Source::bytes(&data, Some("x.mp3")), &options).unwrap();
-    let diff = max_abs_diff(&mono.samples, &mean);
+    let diff = mono_vs_mean(Source::bytes(&data, Some("x.mp3")), &stereo, "start blocks");
     println!("start blocks in one channel: mono vs mean max |Δ| {diff:.2e}");
-    assert_eq!(mono.samples.len(), mean.len());
     assert!(diff <= 2e-6, "{diff:e}");
 }

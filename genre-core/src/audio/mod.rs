@@ -20,6 +20,8 @@ mod sink;
 mod source;
 mod spare;
 mod split;
+#[cfg(test)]
+mod split_fixtures;
 mod stream;
 mod track;
 mod whole_file;

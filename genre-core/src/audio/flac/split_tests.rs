@@ -11,7 +11,7 @@ use super::header;
 use super::metadata;
 use super::split;
 use super::walk::{Stop, Walker};
-use crate::audio::decode::DEFAULT_MAX_DURATION;
+use crate::audio::split_fixtures::{self, windows};
 use crate::audio::window::{Collector, Window};
 
 #[path = "../../../tests/flac_common/mod.rs"]
@@ -19,36 +19,8 @@ mod flac_common;
 
 use flac_common::{frame, frame_header, stream_header, verbatim};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn fixtures() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["tests/fixtures/flac", "tests/fixtures/audio"] {
-        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "flac") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-fn windows() -> [Window; 3] {
-    let all = Window::all(DEFAULT_MAX_DURATION);
-    [
-        all,
-        Window { mono: true, ..all },
-        Window {
-            mono: true,
-            resample_to: Some(22_050),
-            check_finite: true,
-            ..all
-        },
-    ]
+    split_fixtures::fixtures("flac")
 }
 
 /// Decodes `data` in order, or split near `target`; the samples' bits.

@@ -8,37 +8,14 @@ use std::path::{Path, PathBuf};
 
 use super::decode_planned;
 use super::split::{self, JOINS, Plan};
-use crate::audio::decode::{DEFAULT_MAX_DURATION, Decoded};
+use crate::audio::decode::Decoded;
+use crate::audio::split_fixtures::{self, windows};
 use crate::audio::window::Window;
 
 fn fixtures() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    for dir in ["tests/fixtures/mp3", "tests/fixtures/audio"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "mp3") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files = split_fixtures::fixtures("mp3");
     assert!(files.len() >= 10);
     files
-}
-
-fn windows() -> [Window; 3] {
-    let all = Window::all(DEFAULT_MAX_DURATION);
-    [
-        all,
-        Window { mono: true, ..all },
-        Window {
-            mono: true,
-            resample_to: Some(22_050),
-            check_finite: true,
-            ..all
-        },
-    ]
 }
 
 fn sequential(data: &[u8], path: &Path, window: &Window) -> Option<Decoded> {
