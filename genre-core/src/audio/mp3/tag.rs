@@ -55,6 +55,15 @@ fn zero_side_info(frame: &[u8], header: &Header, end: usize) -> bool {
         .is_some_and(|b| b.iter().all(|&x| x == 0))
 }
 
+/// A reader past the 4-byte tag id at `at`, when the side info before the
+/// tag is all zero (a tag frame carries no audio).
+fn body<'a>(frame: &'a [u8], header: &Header, at: usize) -> Option<Reader<'a>> {
+    zero_side_info(frame, header, at).then_some(Reader {
+        data: frame,
+        at: at + 4,
+    })
+}
+
 fn xing(frame: &[u8], header: &Header) -> Option<StreamTag> {
     // The tag follows the side info; its offset does not count the CRC.
     let offset = 4 + header.side_info_len();
@@ -62,13 +71,7 @@ fn xing(frame: &[u8], header: &Header) -> Option<StreamTag> {
     if frame.len() < offset + 8 || (id != b"Xing" && id != b"Info") {
         return None;
     }
-    if !zero_side_info(frame, header, offset) {
-        return None;
-    }
-    let mut r = Reader {
-        data: frame,
-        at: offset + 4,
-    };
+    let mut r = body(frame, header, offset)?;
     let flags = r.u32()?;
     let mut tag = StreamTag::default();
     if flags & 1 != 0 {
@@ -118,13 +121,7 @@ fn vbri(frame: &[u8], header: &Header) -> Option<StreamTag> {
     if frame.len() < AT + 26 || frame.get(AT..AT + 4)? != b"VBRI" {
         return None;
     }
-    if !zero_side_info(frame, header, AT) {
-        return None;
-    }
-    let mut r = Reader {
-        data: frame,
-        at: AT + 4,
-    };
+    let mut r = body(frame, header, AT)?;
     if r.bytes(2)? != [0, 1] {
         return None;
     }
