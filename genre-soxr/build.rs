@@ -4,6 +4,10 @@
 //! it at run time exactly like python-soxr's wheels do, which makes genre's
 //! HQ resampling bit-identical to `soxr.resample`. Elsewhere only the scalar
 //! engine is built (python-soxr without libavutil does the same).
+//!
+//! Every source file is compiled with `alloc.h` force-included, so libsoxr
+//! allocates through Rust's global allocator (`src/alloc.rs`) rather than
+//! the C library's malloc.
 
 fn main() {
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
@@ -16,6 +20,15 @@ fn main() {
         .define("SOXR_LIB", "0")
         .flag_if_supported("-std=gnu89")
         .warnings(false);
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let alloc_h = std::path::Path::new(&dir).join("alloc.h");
+    if build.get_compiler().is_like_msvc() {
+        build.flag(format!("/FI{}", alloc_h.display()));
+    } else {
+        build
+            .flag("-include")
+            .flag(alloc_h.to_string_lossy().as_ref());
+    }
     let mut sources = vec![
         "soxr.c",
         "data-io.c",
@@ -39,5 +52,6 @@ fn main() {
         println!("cargo:rustc-link-lib=m");
     }
     println!("cargo:rerun-if-changed=libsoxr");
+    println!("cargo:rerun-if-changed=alloc.h");
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -7,6 +7,8 @@
 //! defaults) — exactly what `soxr.resample(..., quality="soxr_hq")` uses.
 #![allow(unsafe_code, non_camel_case_types)]
 
+pub mod alloc;
+
 use std::ffi::{c_char, c_double, c_uint, c_void};
 
 /// Opaque resampler state.
