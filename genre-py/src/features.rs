@@ -12,6 +12,7 @@ use numpy::{
     PyUntypedArrayMethods,
 };
 use pyo3::prelude::*;
+use std::sync::Arc;
 
 use crate::errors::{IntoPyResult, config_error};
 use crate::plans::PlanCache;
@@ -153,6 +154,54 @@ impl PyMelConfig {
         };
         Ok(PyMelConfig { inner })
     }
+}
+
+/// The mel parameters `genre.feature.mfcc` and `melspectrogram` pass when
+/// called with librosa's defaults (`sr=22050`).
+fn default_mel() -> PyResult<MelSpectrogramConfig> {
+    PyMelConfig::new(
+        22_050.0,
+        2048,
+        Some(512),
+        None,
+        true,
+        128,
+        0.0,
+        None,
+        false,
+        Some("slaney"),
+    )
+    .map(|c| c.inner)
+}
+
+/// Builds the plans of `feature.mfcc` with `n_mfcc=13` (the seed's) and 20
+/// (librosa's default) and of `feature.melspectrogram`, all with librosa's
+/// other defaults, into the caches the calls use (see `warmup`). Returns the
+/// 13-coefficient plan.
+pub(crate) fn warm_default_plans() -> Option<Arc<Mfcc>> {
+    let mel = default_mel().ok()?;
+    drop(MEL_PLANS.get(&mel, |c| MelSpectrogram::new(*c)));
+    let mfcc = |n_mfcc| {
+        let config = MfccConfig {
+            n_mfcc,
+            lifter: 0.0,
+            db: DbConfig::default(),
+            mel,
+        };
+        MFCC_PLANS.get(&config, |c| Mfcc::new(*c)).ok()
+    };
+    drop(mfcc(20));
+    mfcc(13)
+}
+
+/// `plan` over `signal` on the calling thread (no rayon).
+pub(crate) fn mfcc_serial(plan: &Mfcc, signal: &[f32]) -> genre_core::Result<Matrix> {
+    plan.compute_serial(signal)
+}
+
+/// How many plans the `mfcc` and `melspectrogram` caches hold.
+pub(crate) fn cached_plans() -> (usize, usize) {
+    (MFCC_PLANS.len(), MEL_PLANS.len())
 }
 
 /// `mfcc(y, mel, n_mfcc, lifter)` → `(n_mfcc, frames)` float32.

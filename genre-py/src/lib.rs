@@ -14,6 +14,7 @@ mod plans;
 mod runtime;
 mod segments;
 mod source;
+mod warmup;
 
 use pyo3::prelude::*;
 
@@ -27,14 +28,26 @@ use pyo3::prelude::*;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The built-in model's ONNX bytes. A function, not a module constant: the
+/// 188 KB copy is made only when `Classifier()` asks for it, not at import.
+#[pyfunction]
+fn default_model_onnx(py: Python<'_>) -> Bound<'_, pyo3::types::PyBytes> {
+    pyo3::types::PyBytes::new(py, genre_core::model::DEFAULT_MODEL_ONNX)
+}
+
+/// `(mfcc, melspectrogram, segments)`: how many plans each cache holds
+/// (for the tests of the warm-up).
+#[pyfunction]
+fn cached_plans() -> (usize, usize, usize) {
+    let (mfcc, mel) = features::cached_plans();
+    (mfcc, mel, segments::cached_extractors())
+}
+
 /// The native module. The public API is re-exported by `genre/__init__.py`.
 #[pymodule]
 fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add(
-        "DEFAULT_MODEL_ONNX",
-        pyo3::types::PyBytes::new(m.py(), genre_core::model::DEFAULT_MODEL_ONNX),
-    )?;
+    m.add_function(wrap_pyfunction!(default_model_onnx, m)?)?;
     m.add(
         "DEFAULT_MODEL_NOTICE",
         genre_core::model::DEFAULT_MODEL_NOTICE,
@@ -58,5 +71,8 @@ fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::PyPrediction>()?;
     m.add_class::<model::PySegmentPrediction>()?;
     m.add_function(wrap_pyfunction!(drift::drift_report, m)?)?;
+    m.add_function(wrap_pyfunction!(warmup::start_warmup, m)?)?;
+    m.add_function(wrap_pyfunction!(warmup::wait_warmup, m)?)?;
+    m.add_function(wrap_pyfunction!(cached_plans, m)?)?;
     Ok(())
 }

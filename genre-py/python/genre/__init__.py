@@ -12,9 +12,30 @@ statistics — all running with the GIL released.
 ``import genre`` loads only what ``load`` and ``feature`` need; the drift,
 model and extraction modules (and the stdlib modules they use) are imported
 on first access, which keeps a new process's first call short.
+
+Before it imports numpy, ``import genre`` starts a background thread that
+warms what a new process's first call would otherwise set up itself (the
+worker threads, the default MFCC plans, the decoder and resampler code). It
+runs while numpy's import keeps the main thread busy, never holds the GIL and
+does not change any result; ``os.fork()`` and interpreter exit wait for it
+(a few milliseconds at most). Set the environment variable
+``GENRE_NO_WARMUP=1`` to skip it.
 """
 
 from __future__ import annotations
+
+import os as _os
+
+# The native module first: it does not need numpy, so the warm-up can run
+# while numpy is imported below.
+from genre import _genre
+
+if _os.environ.get("GENRE_NO_WARMUP", "") in ("", "0") and _genre.start_warmup():
+    import atexit as _atexit
+
+    if hasattr(_os, "register_at_fork"):
+        _os.register_at_fork(before=_genre.wait_warmup)
+    _atexit.register(_genre.wait_warmup)
 
 import importlib
 from typing import TYPE_CHECKING, Any

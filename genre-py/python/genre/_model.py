@@ -65,7 +65,7 @@ class Classifier:
         if model is None:
             # The built-in model was trained on synthetic audio: say so.
             warnings.warn(_genre.DEFAULT_MODEL_NOTICE, UserWarning, stacklevel=2)
-            model = _genre.DEFAULT_MODEL_ONNX
+            model = _genre.default_model_onnx()
         if isinstance(model, (str, os.PathLike)) and os.path.isdir(model):
             model = _mlflow_model_file(os.fspath(model))
         data, _ = _convert.source(model)
