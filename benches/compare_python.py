@@ -12,7 +12,10 @@ Keras rows appear when ``keras`` is importable (python-examples/training/require
    vs the same loop under joblib with all cores;
 3. ``Classifier.predict`` (file → genre) vs librosa + onnxruntime (and Keras);
 4. first-call latency in a fresh process: ``import`` + one load + mfcc
-   (median of --first-calls processes per side, alternated).
+   (median of --first-calls processes per side, alternated);
+5. genre's first call step by step (``import genre`` with numpy, first load,
+   first mfcc, then a second load and mfcc in the same process), with the
+   import-time warm-up and with ``GENRE_NO_WARMUP=1``, alternated.
 """
 
 from __future__ import annotations
@@ -110,6 +113,56 @@ def first_call(kind: str, path: pathlib.Path) -> float:
     return float(out.stdout.strip().splitlines()[-1]) * 1e3
 
 
+#: genre's first call step by step (milliseconds), printed as one line.
+BREAKDOWN = """
+import time
+T = time.perf_counter
+t = [T()]
+import genre
+t.append(T())
+y, sr = genre.load(PATH)
+t.append(T())
+genre.feature.mfcc(y=y, sr=sr, n_mfcc=13)
+t.append(T())
+y, sr = genre.load(PATH)
+t.append(T())
+genre.feature.mfcc(y=y, sr=sr, n_mfcc=13)
+t.append(T())
+print(" ".join(f"{(b - a) * 1e3:.3f}" for a, b in zip(t, t[1:])))
+"""
+BREAKDOWN_STEPS = ["import genre (with numpy)", "first load", "first mfcc", "second load", "second mfcc"]
+
+
+def breakdown(path: pathlib.Path, runs: int) -> None:
+    """Medians of each step of genre's first call in fresh processes, with
+    and without the import-time warm-up (alternated), and numpy's import alone."""
+    code = BREAKDOWN.replace("PATH", repr(str(path)))
+    env_off = {**os.environ, "GENRE_NO_WARMUP": "1"}
+    env_on = {k: v for k, v in os.environ.items() if k != "GENRE_NO_WARMUP"}
+    numpy_code = "import time\nt = time.perf_counter()\nimport numpy\nprint((time.perf_counter() - t) * 1e3)"
+    on: list[list[float]] = []
+    off: list[list[float]] = []
+    numpy_ms: list[float] = []
+    for _ in range(runs):
+        for env, out in ((env_on, on), (env_off, off)):
+            time.sleep(SETTLE)
+            res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+            out.append([float(x) for x in res.stdout.split()])
+        res = subprocess.run([sys.executable, "-c", numpy_code], capture_output=True, text=True, check=True)
+        numpy_ms.append(float(res.stdout))
+    print(f"\ngenre's first call step by step (30 s WAV), median of {runs} fresh processes each")
+    print(f"| {'step':<40} | {'warm-up':>10} | {'GENRE_NO_WARMUP=1':>17} |")
+    print(f"|{'-' * 42}|{'-' * 12}|{'-' * 19}|")
+    for i, step in enumerate(BREAKDOWN_STEPS):
+        a, b = statistics.median(r[i] for r in on), statistics.median(r[i] for r in off)
+        print(f"| {step:<40} | {a:>7.2f} ms | {b:>14.2f} ms |")
+    first_on = statistics.median(sum(r[:3]) for r in on)
+    first_off = statistics.median(sum(r[:3]) for r in off)
+    print(f"| {'import + first load + first mfcc':<40} | {first_on:>7.2f} ms | {first_off:>14.2f} ms |")
+    print(f"(import numpy alone: median {statistics.median(numpy_ms):.1f} ms, "
+          f"{min(numpy_ms):.1f}-{max(numpy_ms):.1f} ms)")
+
+
 def keras_rows(tmp: pathlib.Path, files: dict[str, pathlib.Path], repeat: int) -> None:
     """librosa + Keras (the seed's serving path) against genre on the same CNN.
 
@@ -154,10 +207,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--files", type=int, default=200)
     ap.add_argument("--first-calls", type=int, default=9, help="fresh processes per side for the first call")
-    ap.add_argument("--quick", action="store_true", help="--repeat 3 --files 24 --first-calls 3")
+    ap.add_argument("--breakdown", type=int, default=9, help="fresh processes per variant for the step-by-step first call")
+    ap.add_argument("--quick", action="store_true", help="--repeat 3 --files 24 --first-calls 3 --breakdown 3")
     args = ap.parse_args()
     if args.quick:
-        args.repeat, args.files, args.first_calls = 3, 24, 3
+        args.repeat, args.files, args.first_calls, args.breakdown = 3, 24, 3, 3
 
     import joblib
     import librosa
@@ -248,6 +302,7 @@ def main() -> None:
         ratios = sorted(a / b for a, b in zip(lib_runs, our_runs))
         print(f"(librosa {min(lib_runs):.0f}-{max(lib_runs):.0f} ms, genre {min(our_runs):.1f}-{max(our_runs):.1f} ms; "
               f"per-pair ratios {ratios[0]:.1f}-{ratios[-1]:.1f}×, median {statistics.median(ratios):.1f}×)")
+        breakdown(path, args.breakdown)
         print(f"\n(load average at the end: {load_average()}; the run took {time.perf_counter() - started:.0f} s)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
