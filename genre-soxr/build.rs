@@ -47,6 +47,8 @@ fn main() {
     for source in sources {
         build.file(format!("libsoxr/{source}"));
     }
+    // genre's read-only view of the stages (not part of libsoxr).
+    build.file("src/stages.c");
     build.compile("soxr");
     if os != "windows" {
         println!("cargo:rustc-link-lib=m");
@@ -54,4 +56,5 @@ fn main() {
     println!("cargo:rerun-if-changed=libsoxr");
     println!("cargo:rerun-if-changed=alloc.h");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/stages.c");
 }

@@ -5,11 +5,11 @@
 //! Passing null `io_spec` and `quality_spec` to [`soxr_create`] means float32
 //! interleaved I/O and `soxr_quality_spec(SOXR_HQ, 0)` (libsoxr's documented
 //! defaults) — exactly what `soxr.resample(..., quality="soxr_hq")` uses.
-#![allow(unsafe_code, non_camel_case_types)]
+#![allow(unsafe_code, non_camel_case_types, non_snake_case)]
 
 pub mod alloc;
 
-use std::ffi::{c_char, c_double, c_uint, c_void};
+use std::ffi::{c_char, c_double, c_int, c_uint, c_void};
 
 /// Opaque resampler state.
 #[repr(C)]
@@ -22,7 +22,37 @@ pub type soxr_t = *mut soxr;
 /// Null for no error, else a static NUL-terminated message.
 pub type soxr_error_t = *const c_char;
 
+/// One stage of a resampler, as [`genre_soxr_stages`] reports it (genre's
+/// view of libsoxr's private `stage_t`, from `src/stages.c`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct genre_soxr_stage_t {
+    /// 1 DFT filter, 2 polyphase FIR, 3 half-band FIR, 0 other.
+    pub kind: c_int,
+    /// DFT, polyphase: the interpolation factor.
+    pub L: c_int,
+    /// DFT: decimation (negative: by `2^-step` in the frequency domain);
+    /// polyphase: the clock step in `1/L` input samples.
+    pub step: c_int,
+    /// The initial clock (integer part).
+    pub at: c_int,
+    /// Polyphase: non-zero when the clock has a fractional part.
+    pub fractional: c_int,
+    /// DFT: the FFT length.
+    pub dft_length: c_int,
+    /// DFT: the filter length.
+    pub num_taps: c_int,
+    /// Zeros the stage's input FIFO starts with.
+    pub preload: c_int,
+    /// Past + future input samples a stage keeps.
+    pub pre_post: c_int,
+}
+
 unsafe extern "C" {
+    /// Writes up to `max` stages of channel 0 of `resampler` to `out` and
+    /// returns how many stages it has (-1 for a resampler in an error state).
+    pub fn genre_soxr_stages(resampler: soxr_t, out: *mut genre_soxr_stage_t, max: c_int) -> c_int;
+
     /// `soxr_create(input_rate, output_rate, num_channels, &error, io_spec,
     /// quality_spec, runtime_spec)`; the three specs may be null (defaults).
     pub fn soxr_create(

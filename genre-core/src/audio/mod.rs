@@ -15,6 +15,8 @@ mod mp3;
 mod pcm;
 mod raw;
 mod resample;
+mod resample_grid;
+mod resample_split;
 mod signal;
 mod sink;
 mod source;
@@ -33,5 +35,7 @@ pub use load::{LoadOptions, load};
 #[doc(hidden)]
 pub use mp3::bench as mp3_dsp_bench;
 pub use resample::resample;
+#[doc(hidden)]
+pub use resample_split::{SplitKnobs, SplitPath, resample_traced};
 pub use signal::{Signal, Truncation};
 pub use source::{BYTES_NAME, Source};

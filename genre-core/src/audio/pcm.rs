@@ -9,8 +9,9 @@ use std::io::Read;
 use std::path::Path;
 
 use super::decode::Decoded;
+use super::resample_split;
 use super::signal::Truncation;
-use super::window::{Collector, Window};
+use super::window::{Collector, FrameRange, Window};
 use crate::{Error, Result};
 
 /// Bytes read (and converted) per block while streaming PCM data.
@@ -181,7 +182,22 @@ pub(crate) fn decode_stream(
     window: &Window,
     path: &Path,
 ) -> Result<Decoded> {
-    let mut collector = Collector::new(window, layout.sample_rate, layout.channels, claimed, path)?;
+    // A long mono load resamples the whole buffer at the end, on two
+    // threads, instead of streaming into one resampler while it reads.
+    let split_to = window.resample_to.filter(|&to| {
+        to != layout.sample_rate
+            && (window.mono || layout.channels == 1)
+            && claimed.is_some_and(|total| {
+                let frames = FrameRange::new(window, layout.sample_rate).frames_wanted(total);
+                resample_split::worthwhile(usize::try_from(frames).unwrap_or(usize::MAX))
+            })
+    });
+    let collect = Window {
+        resample_to: window.resample_to.filter(|_| split_to.is_none()),
+        ..*window
+    };
+    let mut collector =
+        Collector::new(&collect, layout.sample_rate, layout.channels, claimed, path)?;
     let frame_bytes = layout.frame_bytes();
     let mut bytes = vec![0u8; (BLOCK_BYTES / frame_bytes).max(1) * frame_bytes];
     let mut at_end = false;
@@ -201,7 +217,13 @@ pub(crate) fn decode_stream(
         }
         _ => None,
     };
-    collector.into_decoded(truncated)
+    let mut decoded = collector.into_decoded(truncated)?;
+    if let Some(to) = split_to {
+        decoded.samples =
+            resample_split::resample_whole(&decoded.samples, decoded.sample_rate, to)?;
+        decoded.sample_rate = to;
+    }
+    Ok(decoded)
 }
 
 /// Reads until `buf` is full or the stream ends; returns the bytes read.

@@ -11,7 +11,17 @@
 
 use std::ffi::CStr;
 
+use super::resample_grid::Grid;
 use crate::{Error, Result};
+
+/// Input frames handed to libsoxr per call by [`Resampler::feed`] (keeps
+/// its FIFO small and in cache).
+pub(crate) const FEED_FRAMES: usize = 1 << 14;
+
+/// librosa's `fix_length` target: `ceil(n * to / from)` frames.
+pub(crate) fn fixed_length(frames_in: usize, ratio: f64) -> usize {
+    (frames_in as f64 * ratio).ceil() as usize
+}
 
 /// Resamples one channel from `from` Hz to `to` Hz exactly like
 /// `librosa.resample(y, orig_sr=from, target_sr=to)` (`res_type="soxr_hq"`).
@@ -26,9 +36,7 @@ pub fn resample(input: &[f32], from: u32, to: u32) -> Result<Vec<f32>> {
     if from == to && from != 0 {
         return Ok(input.to_vec());
     }
-    let mut resampler = Resampler::new(from, to, input.len())?;
-    resampler.push(input)?;
-    resampler.finish()
+    super::resample_split::resample_whole(input, from, to)
 }
 
 /// RAII owner of a libsoxr resampler.
@@ -179,13 +187,51 @@ impl Resampler {
     /// Flushes libsoxr and returns `ceil(n * to / from)` samples, as librosa
     /// fixes the length.
     pub fn finish(mut self) -> Result<Vec<f32>> {
+        self.flush()?;
+        let wanted = fixed_length(self.frames_in, self.ratio);
+        self.output.resize(wanted, 0.0);
+        Ok(self.output)
+    }
+
+    /// Flushes libsoxr and returns every sample it gives (no length fix).
+    pub fn finish_raw(mut self) -> Result<Vec<f32>> {
+        self.flush()?;
+        Ok(self.output)
+    }
+
+    fn flush(&mut self) -> Result<()> {
         if !self.block.is_empty() {
             self.process_block()?;
         }
-        self.drain(None)?;
-        let wanted = (self.frames_in as f64 * self.ratio).ceil() as usize;
-        self.output.resize(wanted, 0.0);
-        Ok(self.output)
+        self.drain(None)
+    }
+
+    /// Feeds `samples` to libsoxr straight away (no python-soxr blocks:
+    /// how the input is cut does not change libsoxr's output, only the
+    /// end of the input does). Only for a resampler with nothing pending.
+    pub fn feed(&mut self, samples: &[f32]) -> Result<()> {
+        debug_assert!(self.block.is_empty());
+        for chunk in samples.chunks(FEED_FRAMES) {
+            self.frames_in += chunk.len();
+            self.drain(Some(chunk))?;
+        }
+        Ok(())
+    }
+
+    /// The samples libsoxr has given so far.
+    pub fn output(&self) -> &[f32] {
+        &self.output
+    }
+
+    /// [`output`](Self::output), owned (no flush).
+    pub fn into_output(self) -> Vec<f32> {
+        self.output
+    }
+
+    /// Where a fresh resampler of the same rates may start bit-exactly
+    /// (see [`Grid`]); `None` when its stages cannot be restarted.
+    pub fn grid(&self) -> Option<Grid> {
+        Grid::of_soxr(self.soxr.0)
     }
 
     fn process_block(&mut self) -> Result<()> {
@@ -238,6 +284,44 @@ impl Resampler {
             }
             // Output was full: ask for the rest without new input.
             input = input.map(|_| &[][..]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// How the input is cut does not change libsoxr's output: python-soxr's
+    /// blocks ([`Resampler::push`]) and [`Resampler::feed`]'s chunks give
+    /// the same bits (the two-thread split relies on it).
+    #[test]
+    fn feeding_in_any_chunks_gives_python_soxrs_bits() {
+        let x: Vec<f32> = (0..150_001u32)
+            .map(|i| ((i as f32 * 0.031).sin() + (i % 97) as f32 / 200.0) * 0.5)
+            .collect();
+        for from in [44_100, 48_000, 32_000, 16_000, 96_000] {
+            let mut blocks = Resampler::new(from, 22_050, x.len()).unwrap();
+            blocks.push(&x).unwrap();
+            let blocks = blocks.finish().unwrap();
+            let mut fed = Resampler::new(from, 22_050, 0).unwrap();
+            for part in x.chunks(33_333) {
+                fed.feed(part).unwrap();
+            }
+            let fed = fed.finish().unwrap();
+            assert_eq!(blocks.len(), fed.len(), "{from}");
+            let first_diff = blocks
+                .iter()
+                .zip(&fed)
+                .position(|(a, b)| a.to_bits() != b.to_bits());
+            let diffs = blocks
+                .iter()
+                .zip(&fed)
+                .filter(|(a, b)| a.to_bits() != b.to_bits())
+                .count();
+            assert_eq!(first_diff, None, "{from}: {diffs} of {} differ", fed.len());
         }
     }
 }
