@@ -2,17 +2,19 @@
 //! eight bytes at a time. Reads past the end of the slice return zero bits;
 //! [`Bits::position`] keeps counting, so a caller checks once, after a
 //! whole unit (side info, one channel's main data), whether it overran.
+//! Callers refill before they consume: one refill guarantees 56 bits.
 
+#[derive(Clone, Copy)]
 pub(crate) struct Bits<'a> {
     data: &'a [u8],
-    /// Next unread byte of `data` not yet in the cache.
+    /// Next unread byte of `data` not yet in the cache (past the end once
+    /// reads run off it: it keeps counting).
     next: usize,
-    /// Unread bits, left-aligned.
+    /// Unread bits, left-aligned; the bits after the valid ones are zero
+    /// or already the next bits of `data`.
     cache: u64,
-    /// Valid bits in `cache` (0..=64).
+    /// Valid bits in `cache` (0..=63).
     count: u32,
-    /// Bits consumed.
-    consumed: u64,
 }
 
 impl<'a> Bits<'a> {
@@ -23,39 +25,49 @@ impl<'a> Bits<'a> {
             next: bit / 8,
             cache: 0,
             count: 0,
-            consumed: 0,
         };
         bits.refill();
         bits.skip((bit % 8) as u32);
-        bits.consumed = bit as u64;
         bits
     }
 
-    /// Tops the cache up to at least 57 valid bits.
+    /// Tops the cache up to at least 56 valid bits.
     #[inline(always)]
     pub fn refill(&mut self) {
-        if self.count > 56 {
-            return;
-        }
         if let Some(word) = self
             .data
             .get(self.next..self.next.wrapping_add(8))
             .and_then(|w| <[u8; 8]>::try_from(w).ok())
         {
-            // Whole bytes that fit; a partial byte loaded here is loaded
-            // again (with the same bits) by the next refill.
+            // Whole bytes that fit (none when 57 or more bits are cached);
+            // a partial byte loaded here is loaded again (with the same
+            // bits) by the next refill. `count + 8 * bytes` is `count | 56`.
             self.cache |= u64::from_be_bytes(word) >> self.count;
-            let bytes = (63 - self.count) >> 3;
-            self.next += bytes as usize;
-            self.count += bytes * 8;
+            self.next += ((63 - self.count) >> 3) as usize;
+            self.count |= 56;
         } else {
-            while self.count <= 56 {
-                let byte = self.data.get(self.next).copied().unwrap_or(0);
-                self.cache |= u64::from(byte) << (56 - self.count);
-                self.next = self.next.saturating_add(1);
-                self.count += 8;
-            }
+            *self = self.refilled_tail();
         }
+    }
+
+    /// [`Self::refill`] within the last 8 bytes (zeros past the end). By
+    /// value, so that a caller's reader can live in registers.
+    #[cold]
+    #[inline(never)]
+    fn refilled_tail(mut self) -> Self {
+        while self.count < 56 {
+            let byte = self.data.get(self.next).copied().unwrap_or(0);
+            self.cache |= u64::from(byte) << (56 - self.count);
+            self.next = self.next.saturating_add(1);
+            self.count += 8;
+        }
+        self
+    }
+
+    /// Bits in the cache (at least 56 after a refill).
+    #[inline(always)]
+    pub fn cached(&self) -> u32 {
+        self.count
     }
 
     /// The next `n` bits (1..=32) without consuming them; needs a refill
@@ -65,13 +77,12 @@ impl<'a> Bits<'a> {
         (self.cache >> (64 - n)) as u32
     }
 
-    /// Consumes `n` (0..=57) bits already in the cache.
+    /// Consumes `n` bits already in the cache (`n` ≤ [`Self::cached`]; a
+    /// larger `n` is a caller's bug: it garbles the reader, never panics).
     #[inline(always)]
     pub fn skip(&mut self, n: u32) {
-        let n = n.min(self.count);
-        self.cache = self.cache.checked_shl(n).unwrap_or(0);
-        self.count -= n;
-        self.consumed += u64::from(n);
+        self.cache = self.cache.wrapping_shl(n);
+        self.count = self.count.wrapping_sub(n) & 63;
     }
 
     /// Reads `n` bits (0..=32).
@@ -103,8 +114,9 @@ impl<'a> Bits<'a> {
     }
 
     /// Bits consumed from the start of the slice.
+    #[inline(always)]
     pub fn position(&self) -> u64 {
-        self.consumed
+        (self.next as u64 * 8).wrapping_sub(u64::from(self.count))
     }
 
     /// Bits in the slice.

@@ -15,7 +15,7 @@ use super::bits::Bits;
 use super::granule::{Block, GRANULE, Hybrid, Polyphase, Spectrum, Subbands};
 use super::header::{Header, Mode};
 use super::huffman;
-use super::requantize::{reorder, requantize};
+use super::requantize::{Gains, reorder};
 use super::reservoir::Reservoir;
 use super::scalefac::{self, Scalefacs};
 use super::sideinfo::SideInfo;
@@ -36,8 +36,7 @@ pub(crate) type FramePcm = [[[f32; GRANULE]; 2]; 2];
 #[derive(Clone)]
 pub(crate) struct FrameDecoder {
     reservoir: Reservoir,
-    /// Huffman values, then requantized lines, `[granule][channel]`, in
-    /// bitstream order.
+    /// Requantized lines, `[granule][channel]`, in bitstream order.
     lines: Box<[[[f32; GRANULE]; 2]; 2]>,
     rzero: [[usize; 2]; 2],
     spectra: Box<[Spectrum; 2]>,
@@ -186,7 +185,7 @@ impl FrameDecoder {
             for ch in 0..channels {
                 let c = &info[ch];
                 if ch >= decoded_channels {
-                    self.lines[gr][ch].fill(0.0);
+                    // The side channel of a mid-only granule: never read.
                     self.rzero[gr][ch] = 0;
                     begin += c.part2_3_length as usize;
                     continue;
@@ -207,17 +206,17 @@ impl FrameDecoder {
                 if part2 > c.part2_3_length {
                     return Err(FrameError::Bad("scalefactors longer than part2_3_length"));
                 }
-                let lines = &mut self.lines[gr][ch];
-                let rzero = huffman::decode(&mut bits, c, c.part2_3_length - part2, lines);
-                if bits.position() > bits.len_bits() {
-                    return Err(FrameError::Bad("main data runs past the frame"));
-                }
                 let sf = if gr == 0 || !header.is_mpeg1() {
                     &first[ch]
                 } else {
                     &second[ch]
                 };
-                requantize(lines, rzero, c, sf, preflag, header.rate_index);
+                let gains = Gains::new(c, sf, preflag, header.rate_index);
+                let lines = &mut self.lines[gr][ch];
+                let rzero = huffman::decode(&mut bits, c, c.part2_3_length - part2, &gains, lines);
+                if bits.position() > bits.len_bits() {
+                    return Err(FrameError::Bad("main data runs past the frame"));
+                }
                 self.rzero[gr][ch] = rzero;
                 begin += c.part2_3_length as usize;
             }

@@ -1,9 +1,16 @@
 //! Huffman decoding of a granule's spectral values (part 3 of its main
 //! data, ISO/IEC 11172-3 2.4.3.4.6): the big-values pairs by region with
 //! linbits escapes, then count1 quadruples, each value raised to the 4/3
-//! power and signed. Codes decode through per-table lookups: the first
-//! (up to) [`PRIMARY`] bits in one table hit, longer codes through one
-//! subtable.
+//! power, signed and requantized (times its line's [`Gains`] factor).
+//!
+//! Codes decode through per-table lookups: the first (up to) [`PRIMARY`]
+//! bits in one table hit, longer codes through one subtable. On top of
+//! that, every table has a *fused* lookup on the next [`FUSED`] bits: when
+//! a pair's code and its sign bits all lie in them (and it has no escape),
+//! one entry gives the bits to consume and both signed values; count1
+//! quadruples (≤ 6 code bits + 4 signs) always resolve in one entry. The
+//! fused entries are derived from the plain lookup by decoding each bit
+//! pattern with it, so both paths decode every stream alike.
 //!
 //! The partition rules follow symphonia's decoder bit for bit (the output
 //! genre reproduces): decoding of a partition stops once `part2_3_length`
@@ -15,12 +22,17 @@ use std::sync::OnceLock;
 use super::bits::Bits;
 use super::granule::GRANULE;
 use super::huffman_tables::{self, Code};
+use super::requantize::Gains;
 use super::sideinfo::Channel;
 
 /// Bits of a code resolved by the first lookup.
 const PRIMARY: u32 = 8;
 /// Entry flag: the entry points to a subtable.
 const SUB: u32 = 1 << 31;
+/// Bits of a fused lookup (a refill leaves at least 56: five lookups).
+const FUSED: u32 = 10;
+/// Entries of a fused lookup.
+const FUSED_LEN: usize = 1 << FUSED;
 
 /// The lookup of one code table.
 struct Lut {
@@ -93,35 +105,130 @@ impl Lut {
         e & 0xff
     }
 
+    /// The first-lookup entry of the [`FUSED`]-bit pattern `p`, when it
+    /// resolves there: (bits consumed, value).
+    fn resolve(&self, p: u32) -> Option<(u32, u32)> {
+        let e = self.entry((p >> (FUSED - self.width)) as usize);
+        (e & SUB == 0).then_some((((e >> 8) & 31).max(1), e & 0xff))
+    }
+
     #[inline(always)]
     fn entry(&self, i: usize) -> u32 {
         self.entries.get(i).copied().unwrap_or(0)
     }
 }
 
-/// Lookups of big-values tables 0..=31 (`None` for tables without codes)
-/// and of count1 table A.
+/// Bit `k` (from the first) of the [`FUSED`]-bit pattern `p` (0 past it).
+fn bit(p: u32, k: u32) -> u32 {
+    if k < FUSED {
+        (p >> (FUSED - 1 - k)) & 1
+    } else {
+        0
+    }
+}
+
+/// A big-values code table: its lookup, and its fused lookup whose entry
+/// holds in bits 0..6 the bits a pair takes with its sign bits when they
+/// all lie in the pattern and no value escapes (0 otherwise: decode with
+/// the plain lookup), in bits 8..13 and 16..21 the signed values
+/// `v | s << 4` of x and y.
+struct Book {
+    lut: Lut,
+    fused: Box<[u32; FUSED_LEN]>,
+}
+
+impl Book {
+    /// `escapes`: the value 15 takes linbits (tables 16..31).
+    fn new(codes: &[Code], size: usize, escapes: bool) -> Book {
+        let lut = Lut::new(codes, size);
+        let fused = Box::new(std::array::from_fn(|p| {
+            let p = p as u32;
+            let Some((len, xy)) = lut.resolve(p) else {
+                return 0;
+            };
+            let (x, y) = ((xy >> 4) & 15, xy & 15);
+            if escapes && (x == 15 || y == 15) {
+                return 0;
+            }
+            let (nx, ny) = (u32::from(x != 0), u32::from(y != 0));
+            let total = len + nx + ny;
+            if total > FUSED {
+                return 0;
+            }
+            let sx = bit(p, len) & nx;
+            let sy = bit(p, len + nx) & ny;
+            total | (x | sx << 4) << 8 | (y | sy << 4) << 16
+        }));
+        Book { lut, fused }
+    }
+}
+
+/// A count1 table's fused lookup: bits 0..6 the bits a quadruple takes
+/// with its signs, then per value k (bits `8 + 2k`) `nonzero | negative << 1`.
+type Quads = Box<[u32; FUSED_LEN]>;
+
+/// `quad(p)`: (code bits, quadruple) of the pattern `p`.
+fn quads(quad: impl Fn(u32) -> (u32, u32)) -> Quads {
+    Box::new(std::array::from_fn(|p| {
+        let p = p as u32;
+        let (len, q) = quad(p);
+        let mut at = len;
+        let mut e = 0;
+        for k in 0..4 {
+            let nonzero = (q >> (3 - k)) & 1;
+            let negative = bit(p, at) & nonzero;
+            at += nonzero;
+            e |= (nonzero | negative << 1) << (8 + 2 * k);
+        }
+        e | at
+    }))
+}
+
+/// Lookups of big-values tables 0..=31 (`None` for tables without codes;
+/// tables 16..23 and 24..31 share theirs), count1 tables A and B, and
+/// the values the fused entries index.
 struct Luts {
-    big: Vec<Option<(Lut, u32)>>,
-    quad_a: Lut,
+    books: Vec<Book>,
+    /// Book and linbits of each table.
+    tables: [Option<(usize, u32)>; 32],
+    quad_a: Quads,
+    quad_b: Quads,
     /// `(-1)^s · v^(4/3)` at `v | s << 4` for v in 0..16.
     signed: [f32; 32],
 }
 
 fn luts() -> &'static Luts {
     static LUTS: OnceLock<Luts> = OnceLock::new();
-    LUTS.get_or_init(|| Luts {
-        big: (0..32)
-            .map(|n| {
-                let (codes, size, linbits) = huffman_tables::table(n);
-                (!codes.is_empty()).then(|| (Lut::new(codes, size), linbits))
-            })
-            .collect(),
-        quad_a: Lut::new(&huffman_tables::QUAD_A, 16),
-        signed: std::array::from_fn(|i| {
-            let v = pow43().get(i & 15).copied().unwrap_or(0.0);
-            if i < 16 { v } else { -v }
-        }),
+    LUTS.get_or_init(|| {
+        let mut books = Vec::new();
+        let mut tables = [None; 32];
+        let mut shared: Vec<(&[Code], usize)> = Vec::new();
+        for (n, slot) in tables.iter_mut().enumerate() {
+            let (codes, size, linbits) = huffman_tables::table(n);
+            if codes.is_empty() {
+                continue;
+            }
+            let book = match shared.iter().find(|(c, _)| std::ptr::eq(*c, codes)) {
+                Some(&(_, b)) => b,
+                None => {
+                    books.push(Book::new(codes, size, linbits > 0));
+                    shared.push((codes, books.len() - 1));
+                    books.len() - 1
+                }
+            };
+            *slot = Some((book, linbits));
+        }
+        let quad_a = Lut::new(&huffman_tables::QUAD_A, 16);
+        Luts {
+            books,
+            tables,
+            quad_a: quads(|p| quad_a.resolve(p).unwrap_or((1, 0))),
+            quad_b: quads(|p| (4, 15 - (p >> (FUSED - 4)))),
+            signed: std::array::from_fn(|i| {
+                let v = pow43().get(i & 15).copied().unwrap_or(0.0);
+                if i < 16 { v } else { -v }
+            }),
+        }
     })
 }
 
@@ -132,13 +239,44 @@ fn pow43() -> &'static [f32] {
     POW43.get_or_init(|| (0..8207).map(|i| (i as f32).powf(4.0 / 3.0)).collect())
 }
 
+/// The gain segment ([`Gains::segment`]) of the lines being decoded.
+struct Band<'g, 'a> {
+    gains: &'g Gains<'a>,
+    k: usize,
+    /// The line the segment ends before, and its gain.
+    end: usize,
+    gain: f32,
+}
+
+impl<'g, 'a> Band<'g, 'a> {
+    fn new(gains: &'g Gains<'a>) -> Self {
+        let (end, gain) = gains.segment(0);
+        Band {
+            gains,
+            k: 0,
+            end,
+            gain,
+        }
+    }
+
+    /// Moves to the segment of `line` (< 576; segments only go forward).
+    #[inline(always)]
+    fn reach(&mut self, line: usize) {
+        while self.end <= line {
+            self.k += 1;
+            (self.end, self.gain) = self.gains.segment(self.k);
+        }
+    }
+}
+
 /// Decodes `part3` bits of Huffman data at the reader's position into
-/// `out` (signed `|x|^(4/3)` values in bitstream order); returns the count
-/// of decoded lines (every line from there on is 0).
+/// `out` (requantized values in bitstream order); returns the count of
+/// decoded lines (every line from there on is 0).
 pub(crate) fn decode(
     bits: &mut Bits<'_>,
     ch: &Channel,
     part3: u32,
+    gains: &Gains<'_>,
     out: &mut [f32; GRANULE],
 ) -> usize {
     if part3 == 0 {
@@ -146,16 +284,19 @@ pub(crate) fn decode(
         return 0;
     }
     let luts = luts();
-    let pow43 = pow43();
-    let signed = &luts.signed;
-    let start = bits.position();
-    let end = start + u64::from(part3);
+    // A copy that lives in registers (its address never escapes),
+    // written back at the end.
+    let mut r = *bits;
+    let end = r.position() + u64::from(part3);
+    // Bits of the partition not yet consumed (negative: overrun).
+    let mut left = i64::from(part3);
     let big = ch.big_values.min(GRANULE);
     let regions = [ch.region1_start.min(big), ch.region2_start.min(big), big];
+    let mut band = Band::new(gains);
     let mut i = 0;
     for (region, &region_end) in regions.iter().enumerate() {
         let table = usize::from(ch.table_select.get(region).copied().unwrap_or(0));
-        let Some(Some((lut, linbits))) = luts.big.get(table) else {
+        let Some(&Some((book, linbits))) = luts.tables.get(table) else {
             // Tables 0, 4 and 14: the region is zero.
             if let Some(zero) = out.get_mut(i..region_end) {
                 zero.fill(0.0);
@@ -163,50 +304,78 @@ pub(crate) fn decode(
             i = i.max(region_end);
             continue;
         };
-        let linbits = *linbits;
-        if linbits == 0 {
-            i = small_pairs(bits, lut, i, region_end, end, signed, out);
+        let Some(book) = luts.books.get(book) else {
             continue;
-        }
-        // One refill per pair: a code (≤ 17 bits), two escapes (≤ 13
-        // bits each) and two signs use at most 45 of the ≥ 57 cached bits.
-        while i < region_end && bits.position() < end {
-            bits.refill();
-            let xy = lut.decode(bits);
-            let x = escaped(bits, (xy >> 4) as usize, linbits, pow43);
-            let y = escaped(bits, (xy & 15) as usize, linbits, pow43);
-            if let Some(pair) = out.get_mut(i..i + 2) {
-                pair[0] = x;
-                pair[1] = y;
+        };
+        while i < region_end && left > 0 {
+            band.reach(i);
+            let segment_end = band.end.min(region_end);
+            let g = band.gain;
+            // Band and region edges are even: pairs never straddle them.
+            while i < segment_end && left > 0 {
+                if r.cached() < FUSED {
+                    r.refill();
+                }
+                let e = book.fused[r.peek(FUSED) as usize];
+                let n = e & 63;
+                let (x, y) = if n != 0 {
+                    r.skip(n);
+                    left -= i64::from(n);
+                    (
+                        luts.signed[(e >> 8) as usize & 31],
+                        luts.signed[(e >> 16) as usize & 31],
+                    )
+                } else {
+                    let xy = slow_pair(&mut r, book, linbits, luts);
+                    left = end as i64 - r.position() as i64;
+                    xy
+                };
+                if let Some(pair) = out.get_mut(i..i + 2) {
+                    pair[0] = x * g;
+                    pair[1] = y * g;
+                }
+                i += 2;
             }
-            i += 2;
         }
     }
-    while i + 4 <= GRANULE && bits.position() < end {
-        bits.refill();
-        let quad = if ch.count1_table_b {
-            let v = 15 - bits.peek(4);
-            bits.skip(4);
-            v
+    let quads = if ch.count1_table_b {
+        &luts.quad_b
+    } else {
+        &luts.quad_a
+    };
+    // `ONES[nonzero | negative << 1]`.
+    const ONES: [f32; 4] = [0.0, 1.0, 0.0, -1.0];
+    while i + 4 <= GRANULE && left > 0 {
+        if r.cached() < FUSED {
+            r.refill();
+        }
+        let e = quads[r.peek(FUSED) as usize];
+        let n = e & 63;
+        r.skip(n);
+        left -= i64::from(n);
+        band.reach(i);
+        if i + 4 <= band.end {
+            let g = band.gain;
+            if let Some(four) = out.get_mut(i..i + 4) {
+                for (k, v) in four.iter_mut().enumerate() {
+                    *v = ONES[(e >> (8 + 2 * k)) as usize & 3] * g;
+                }
+            }
         } else {
-            luts.quad_a.decode(bits)
-        };
-        if let Some(four) = out.get_mut(i..i + 4) {
-            // Branch-free: a sign bit only for a nonzero value.
-            const ONES: [f32; 4] = [0.0, 1.0, 0.0, -1.0];
-            for (k, v) in four.iter_mut().enumerate() {
-                let nonzero = quad >> (3 - k) & 1;
-                let negative = bits.peek(1) & nonzero;
-                bits.skip(nonzero);
-                *v = ONES[(nonzero | negative << 1) as usize];
+            // The quadruple crosses a band edge.
+            for k in 0..4 {
+                band.reach(i + k);
+                if let Some(v) = out.get_mut(i + k) {
+                    *v = ONES[(e >> (8 + 2 * k)) as usize & 3] * band.gain;
+                }
             }
         }
         i += 4;
     }
-    let pos = bits.position();
-    if pos < end {
-        bits.skip_long(end - pos);
-    } else if pos > end && i > big {
+    *bits = r;
+    if left > 0 {
+        bits.skip_long(left as u64);
+    } else if left < 0 && i > big {
         // The last quadruple ran past the granule's bits: drop it.
         i -= 4;
     }
@@ -216,44 +385,27 @@ pub(crate) fn decode(
     i
 }
 
-/// Pairs of a table without linbits (values 0..=15) from line `i` to
-/// `region_end` or the end of the granule's bits; returns the next line.
-/// Branch-free signs: `signed[v | s << 4]` is `(-1)^s · v^(4/3)`, and a
-/// sign bit is consumed only for a nonzero value. A code (≤ 19 bits) and
-/// two signs take ≤ 21 bits: two pairs per refill.
+/// A pair the fused lookup does not resolve (a long code, or an escape,
+/// or sign bits past the pattern): its two signed `|v|^(4/3)` values.
+/// Takes at most 47 bits: a code (≤ 19), two escapes (≤ 13 each) and two
+/// signs.
 #[inline(always)]
-fn small_pairs(
-    bits: &mut Bits<'_>,
-    lut: &Lut,
-    mut i: usize,
-    region_end: usize,
-    end: u64,
-    signed: &[f32; 32],
-    out: &mut [f32; GRANULE],
-) -> usize {
-    let mut pair = |bits: &mut Bits<'_>, i: usize| {
-        let xy = lut.decode(bits) as usize;
-        let (x, y) = (xy >> 4 & 15, xy & 15);
-        let c = bits.peek(2) as usize;
+fn slow_pair(r: &mut Bits<'_>, book: &Book, linbits: u32, luts: &Luts) -> (f32, f32) {
+    r.refill();
+    let xy = book.lut.decode(r) as usize;
+    let (x, y) = (xy >> 4 & 15, xy & 15);
+    if linbits == 0 {
         let (nx, ny) = (usize::from(x != 0), usize::from(y != 0));
+        let c = r.peek(2) as usize;
         let sx = (c >> 1) & nx;
         let sy = (c >> (1 - nx)) & 1 & ny;
-        bits.skip((nx + ny) as u32);
-        if let Some(p) = out.get_mut(i..i + 2) {
-            p[0] = signed[x | sx << 4];
-            p[1] = signed[y | sy << 4];
-        }
-    };
-    while i < region_end && bits.position() < end {
-        bits.refill();
-        pair(bits, i);
-        i += 2;
-        if i < region_end && bits.position() < end {
-            pair(bits, i);
-            i += 2;
-        }
+        r.skip((nx + ny) as u32);
+        (luts.signed[x | sx << 4], luts.signed[y | sy << 4])
+    } else {
+        let pow43 = pow43();
+        let x = escaped(r, x, linbits, pow43);
+        (x, escaped(r, y, linbits, pow43))
     }
-    i
 }
 
 /// The signed `|v|^(4/3)` of a decoded magnitude `v` (with its linbits
@@ -270,3 +422,7 @@ fn escaped(bits: &mut Bits<'_>, mut v: usize, linbits: u32, pow43: &[f32]) -> f3
     bits.skip(nonzero);
     f32::from_bits(pow43.get(v).copied().unwrap_or(0.0).to_bits() | sign)
 }
+
+#[cfg(test)]
+#[path = "huffman_tests.rs"]
+mod tests;

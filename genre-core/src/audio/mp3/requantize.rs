@@ -1,7 +1,8 @@
 //! Requantization (ISO/IEC 11172-3 2.4.3.4.7.1): each Huffman value
 //! `sign · |x|^(4/3)` times `2^(¼ (global_gain − 210 − 8 · subblock_gain))
 //! · 2^(−(scalefac_scale + 1)/2 · (scalefac + preflag · pretab))`, per
-//! scalefactor band; then the reorder of short blocks into the subband
+//! scalefactor band ([`Gains`], applied by the Huffman decoder as it
+//! writes each value); then the reorder of short blocks into the subband
 //! order of [`Spectrum`].
 //!
 //! The gain is one power of two per band, `2^(¼ e)` computed in f64 and
@@ -32,68 +33,80 @@ fn gain(e: i32) -> f32 {
         .unwrap_or_else(|| 2f64.powf(0.25 * f64::from(e)) as f32)
 }
 
-/// Scales the decoded lines `x[..rzero]` (bitstream order) in place.
-pub(crate) fn requantize(
-    x: &mut [f32; GRANULE],
-    rzero: usize,
-    ch: &Channel,
-    sf: &Scalefacs,
+/// The gain of every line of one granule of one channel: segments of lines
+/// in bitstream order, each with its gain — the long scalefactor bands,
+/// then the (band, window) runs of the short ones. The Huffman decoder
+/// multiplies each value by its line's gain as it writes it (the same f32
+/// product a separate pass would make).
+pub(crate) struct Gains<'a> {
+    sf: &'a Scalefacs,
+    long: &'static [u16; 23],
+    short: &'static [u16; 14],
+    /// `global_gain - 210`.
+    global: i32,
+    /// Scalefactor shift: 1, or 2 with `scalefac_scale`.
+    shift: u32,
     preflag: bool,
-    rate_index: usize,
-) {
-    let rate = rate_index.min(8);
-    let global = ch.global_gain - 210;
-    let shift = if ch.scalefac_scale { 2 } else { 1 };
-    let long_gain = |band: usize| {
-        let pre = if preflag {
-            bands::PRETAB.get(band).copied().unwrap_or(0)
-        } else {
-            0
+    subblock_gain: [i32; 3],
+    /// Long bands, the first short band and the scalefactor index of its
+    /// first window.
+    long_bands: usize,
+    first_short: usize,
+    short_sf: usize,
+}
+
+impl<'a> Gains<'a> {
+    pub fn new(ch: &Channel, sf: &'a Scalefacs, preflag: bool, rate_index: usize) -> Self {
+        let rate = rate_index.min(8);
+        let (long_bands, first_short, short_sf) = match ch.block.0 {
+            Block::Short => (0, 0, 0),
+            Block::Mixed => (
+                bands::mixed_long_bands(rate),
+                3,
+                if rate < 3 { 8 } else { 6 },
+            ),
+            _ => (22, 13, 0),
         };
-        let s = i32::from(sf.get(band).copied().unwrap_or(0)) + i32::from(pre);
-        gain(global - (s << shift))
-    };
-    let scale = |x: &mut [f32; GRANULE], from: usize, to: usize, g: f32| {
-        let to = to.min(rzero);
-        if let Some(lines) = x.get_mut(from..to) {
-            for v in lines {
-                *v *= g;
-            }
+        Gains {
+            sf,
+            long: &bands::LONG[rate],
+            short: &bands::SHORT[rate],
+            global: ch.global_gain - 210,
+            shift: if ch.scalefac_scale { 2 } else { 1 },
+            preflag,
+            subblock_gain: ch.subblock_gain,
+            long_bands,
+            first_short,
+            short_sf,
         }
-    };
-    let long = &bands::LONG[rate];
-    let short = &bands::SHORT[rate];
-    let (long_bands, first_short, short_sf) = match ch.block.0 {
-        Block::Short => (0, 0, 0),
-        Block::Mixed => (
-            bands::mixed_long_bands(rate),
-            3,
-            if rate < 3 { 8 } else { 6 },
-        ),
-        _ => (22, 13, 0),
-    };
-    for band in 0..long_bands {
-        let (from, to) = (usize::from(long[band]), usize::from(long[band + 1]));
-        if from >= rzero {
-            return;
-        }
-        scale(x, from, to, long_gain(band));
     }
-    for band in first_short..13 {
-        let (f0, f1) = (usize::from(short[band]), usize::from(short[band + 1]));
-        let width = f1 - f0;
-        for window in 0..3 {
-            let from = 3 * f0 + window * width;
-            if from >= rzero {
-                return;
+
+    /// Segment `k`: the line it ends before and its gain. The segments
+    /// cover lines 0..576 back to back; past the last, `(576, 0.0)`.
+    #[inline]
+    pub fn segment(&self, k: usize) -> (usize, f32) {
+        let sf = |i: usize| i32::from(self.sf.get(i).copied().unwrap_or(0));
+        if k < self.long_bands {
+            let pre = if self.preflag {
+                bands::PRETAB.get(k).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let s = sf(k) + i32::from(pre);
+            let end = self.long.get(k + 1).copied().unwrap_or(GRANULE as u16);
+            return (usize::from(end), gain(self.global - (s << self.shift)));
+        }
+        let j = k - self.long_bands;
+        let (band, window) = (self.first_short + j / 3, j % 3);
+        match (self.short.get(band), self.short.get(band + 1)) {
+            (Some(&f0), Some(&f1)) => {
+                let width = usize::from(f1 - f0);
+                let end = 3 * usize::from(f0) + (window + 1) * width;
+                let s = sf(self.short_sf + (band - self.first_short) * 3 + window);
+                let a = self.global - 8 * self.subblock_gain[window];
+                (end, gain(a - (s << self.shift)))
             }
-            let s = i32::from(
-                sf.get(short_sf + (band - first_short) * 3 + window)
-                    .copied()
-                    .unwrap_or(0),
-            );
-            let a = global - 8 * ch.subblock_gain[window];
-            scale(x, from, from + width, gain(a - (s << shift)));
+            _ => (GRANULE, 0.0),
         }
     }
 }
