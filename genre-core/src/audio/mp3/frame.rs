@@ -15,6 +15,7 @@ use super::bits::Bits;
 use super::granule::{Block, GRANULE, Hybrid, Polyphase, Spectrum, Subbands};
 use super::header::{Header, Mode};
 use super::huffman;
+use super::polyphase::FrameSubbands;
 use super::requantize::{Gains, reorder};
 use super::reservoir::Reservoir;
 use super::scalefac::{self, Scalefacs};
@@ -29,8 +30,8 @@ pub(crate) enum FrameError {
     Unsupported(&'static str),
 }
 
-/// PCM of one frame: `[granule][channel]`.
-pub(crate) type FramePcm = [[[f32; GRANULE]; 2]; 2];
+/// PCM of one frame: `[channel][sample]` (granules back to back).
+pub(crate) type FramePcm = [[f32; 2 * GRANULE]; 2];
 
 /// Decoder state that lives across frames.
 #[derive(Clone)]
@@ -40,7 +41,10 @@ pub(crate) struct FrameDecoder {
     lines: Box<[[[f32; GRANULE]; 2]; 2]>,
     rzero: [[usize; 2]; 2],
     spectra: Box<[Spectrum; 2]>,
-    subbands: Box<Subbands>,
+    /// The hybrid stage's output, `[channel][granule]`.
+    subbands: Box<[[Subbands; 2]; 2]>,
+    /// Both granules of a channel for the polyphase stage.
+    frame_subbands: Box<FrameSubbands>,
     hybrid: [Hybrid; 2],
     polyphase: [Polyphase; 2],
     /// PCM of the last decoded frame.
@@ -50,6 +54,9 @@ pub(crate) struct FrameDecoder {
 }
 
 const FRAC_1_SQRT_2: f32 = std::f32::consts::FRAC_1_SQRT_2;
+
+/// Time slots (and lines) of one subband in a granule.
+const SUBBAND_SLOTS: usize = 18;
 
 impl FrameDecoder {
     /// `mono`: output the channel mean of a stereo stream.
@@ -64,10 +71,13 @@ impl FrameDecoder {
             lines: Box::new([[[0.0; GRANULE]; 2]; 2]),
             rzero: [[0; 2]; 2],
             spectra: Box::new([spectrum(), spectrum()]),
-            subbands: Box::new(Subbands([0.0; GRANULE])),
+            subbands: Box::new(std::array::from_fn(|_| {
+                std::array::from_fn(|_| Subbands([0.0; GRANULE]))
+            })),
+            frame_subbands: Box::new(FrameSubbands([0.0; 2 * GRANULE])),
             hybrid: [Hybrid::new(), Hybrid::new()],
             polyphase: [Polyphase::new(), Polyphase::new()],
-            pcm: Box::new([[[0.0; GRANULE]; 2]; 2]),
+            pcm: Box::new([[0.0; 2 * GRANULE]; 2]),
             mono,
         }
     }
@@ -149,6 +159,28 @@ impl FrameDecoder {
         for gr in 0..granules {
             self.granule(header, &side, gr, mid_side, mid_only);
         }
+        let out_channels = if channels == 2 && !self.mono { 2 } else { 1 };
+        for ((polyphase, subbands), pcm) in self
+            .polyphase
+            .iter_mut()
+            .zip(self.subbands.iter())
+            .zip(self.pcm.iter_mut())
+            .take(out_channels)
+        {
+            if granules == 2 {
+                // Subband `sb` of granule `gr` to slots `36 sb + 18 gr ..`.
+                let frame = &mut self.frame_subbands.0;
+                for (sb, both) in frame.chunks_exact_mut(2 * SUBBAND_SLOTS).enumerate() {
+                    let (first, second) = both.split_at_mut(SUBBAND_SLOTS);
+                    let at = sb * SUBBAND_SLOTS..(sb + 1) * SUBBAND_SLOTS;
+                    first.copy_from_slice(&subbands[0].0[at.clone()]);
+                    second.copy_from_slice(&subbands[1].0[at]);
+                }
+                polyphase.frame(&self.frame_subbands, pcm);
+            } else if let Some(first) = pcm.first_chunk_mut::<GRANULE>() {
+                polyphase.granule(&subbands[0], first);
+            }
+        }
         Ok(())
     }
 
@@ -224,7 +256,7 @@ impl FrameDecoder {
         Ok(begin.div_ceil(8))
     }
 
-    /// Stereo processing, reorder, hybrid and polyphase of granule `gr`.
+    /// Stereo processing, reorder and hybrid of granule `gr`.
     fn granule(
         &mut self,
         header: &Header,
@@ -252,7 +284,7 @@ impl FrameDecoder {
         }
         let (b0, b1) = (info[0].block.0, info[1].block.0);
         let [spec0, spec1] = &mut *self.spectra;
-        let out = &mut self.pcm[gr];
+        let [sub0, sub1] = &mut *self.subbands;
         if !stereo || mid_only {
             let rz = if mid_only {
                 rz0
@@ -260,18 +292,16 @@ impl FrameDecoder {
                 rz0.max(if mid_side { end } else { 0 })
             };
             reorder(lines0, rz, b0, rate, spec0);
-            self.hybrid[0].granule(std::slice::from_mut(spec0), &mut self.subbands);
-            self.polyphase[0].granule(&self.subbands, &mut out[0]);
+            self.hybrid[0].granule(std::slice::from_mut(spec0), &mut sub0[gr]);
             return;
         }
         let (rz0, rz1) = if mid_side { (end, end) } else { (rz0, rz1) };
         if !self.mono {
             reorder(lines0, rz0, b0, rate, spec0);
             reorder(lines1, rz1, b1, rate, spec1);
-            for (ch, spec) in [spec0, spec1].into_iter().enumerate() {
-                self.hybrid[ch].granule(std::slice::from_mut(spec), &mut self.subbands);
-                self.polyphase[ch].granule(&self.subbands, &mut out[ch]);
-            }
+            let [h0, h1] = &mut self.hybrid;
+            h0.granule(std::slice::from_mut(spec0), &mut sub0[gr]);
+            h1.granule(std::slice::from_mut(spec1), &mut sub1[gr]);
             return;
         }
         // Channel mean: one hybrid stage fed with both halves.
@@ -281,7 +311,7 @@ impl FrameDecoder {
                 *l = (*l + *r) * 0.5;
             }
             reorder(lines0, n, b0, rate, spec0);
-            self.hybrid[0].granule(std::slice::from_mut(spec0), &mut self.subbands);
+            self.hybrid[0].granule(std::slice::from_mut(spec0), &mut sub0[gr]);
         } else {
             for v in &mut lines0[..rz0] {
                 *v *= 0.5;
@@ -291,8 +321,7 @@ impl FrameDecoder {
             }
             reorder(lines0, rz0, b0, rate, spec0);
             reorder(lines1, rz1, b1, rate, spec1);
-            self.hybrid[0].granule(&mut self.spectra[..], &mut self.subbands);
+            self.hybrid[0].granule(&mut self.spectra[..], &mut sub0[gr]);
         }
-        self.polyphase[0].granule(&self.subbands, &mut out[0]);
     }
 }

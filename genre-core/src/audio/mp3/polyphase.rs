@@ -26,12 +26,21 @@ const SLOTS: usize = 18;
 const AGES: usize = 16;
 /// Taps of the synthesis window D.
 const TAPS: usize = 512;
-/// Matrixing outputs kept per `X[m]`: the previous granule's last 15
-/// slots, then this granule's 18.
-const HISTORY: usize = AGES - 1 + SLOTS;
-/// First slots of the three 8-slot batches of a granule (the last one
-/// overlaps the second: slots 10..16 are computed twice, identically).
+/// Time slots of an MPEG-1 frame (two granules), synthesised together.
+pub(crate) const FRAME_SLOTS: usize = 2 * SLOTS;
+/// Matrixing outputs kept per `X[m]`: the previous call's last 15 slots,
+/// then this call's (18 or 36).
+const HISTORY: usize = AGES - 1 + FRAME_SLOTS;
+/// First slots of the 8-slot batches of one granule's 18 slots and of a
+/// frame's 36: every 8th, then one that overlaps the one before (its slots
+/// are computed twice, identically): 24 slots' work for 18, 40 for 36.
 const BATCHES: [usize; 3] = [0, 8, SLOTS - LANES];
+const FRAME_BATCHES: [usize; 5] = [0, 8, 16, 24, FRAME_SLOTS - LANES];
+
+/// The subband samples of a frame's two granules: sample `sb * 36 + t`
+/// is time slot `t` (0..36) of subband `sb`.
+#[derive(Clone)]
+pub(crate) struct FrameSubbands(pub [f32; 2 * GRANULE]);
 
 /// Polyphase synthesis of one output channel: its FIFO.
 #[derive(Clone)]
@@ -49,11 +58,12 @@ impl Polyphase {
         }
     }
 
-    /// Whether `other` holds the same state, bit for bit.
+    /// Whether `other` holds the same state, bit for bit (the history of
+    /// the last 15 slots).
     pub(crate) fn same_state(&self, other: &Self) -> bool {
         let bits = |p: &Self| {
-            p.x.as_flattened()
-                .iter()
+            p.x.iter()
+                .flat_map(|xm| &xm[..AGES - 1])
                 .map(|v| v.to_bits())
                 .collect::<Vec<_>>()
         };
@@ -62,40 +72,62 @@ impl Polyphase {
 
     /// 576 PCM samples (f32, full scale ±1.0) of one granule.
     pub(crate) fn granule(&mut self, input: &Subbands, pcm: &mut [f32; GRANULE]) {
-        run(Synthesis {
+        run(Synthesis::<SLOTS, 3> {
             x: &mut self.x,
             t: tables(),
-            input,
+            input: &input.0,
             pcm,
+            batches: BATCHES,
+        });
+    }
+
+    /// 1152 PCM samples of a frame's two granules, in one go (fewer
+    /// wasted slots than two granules apart; the same samples).
+    pub(crate) fn frame(&mut self, input: &FrameSubbands, pcm: &mut [f32; 2 * GRANULE]) {
+        run(Synthesis::<FRAME_SLOTS, 5> {
+            x: &mut self.x,
+            t: tables(),
+            input: &input.0,
+            pcm,
+            batches: FRAME_BATCHES,
         });
     }
 }
 
-/// One granule's synthesis, for dispatch.
-struct Synthesis<'a> {
+/// One call's synthesis of `N` slots in batches `batches`, for dispatch.
+struct Synthesis<'a, const N: usize, const B: usize> {
     x: &'a mut [[f32; HISTORY]; SUBBANDS],
     t: &'a Tables,
-    input: &'a Subbands,
-    pcm: &'a mut [f32; GRANULE],
+    /// Sample `sb * N + t`.
+    input: &'a [f32],
+    /// Sample `32 t + j`.
+    pcm: &'a mut [f32],
+    batches: [usize; B],
 }
 
-impl Kernel for Synthesis<'_> {
+impl<const N: usize, const B: usize> Kernel for Synthesis<'_, N, B> {
     #[inline(always)]
     fn call<S: Simd>(self, simd: S) {
-        let Self { x, t, input, pcm } = self;
+        let Self {
+            x,
+            t,
+            input,
+            pcm,
+            batches,
+        } = self;
         let zero = simd.splat_f32s(0.0);
         let mut s = [zero; SUBBANDS];
         let mut tmp = [zero; SUBBANDS];
-        for t0 in BATCHES {
+        for t0 in batches {
             for (k, v) in s.iter_mut().enumerate() {
-                *v = load::<S>(&input.0[k * SLOTS + t0..]);
+                *v = load::<S>(&input[k * N + t0..]);
             }
             dct32(simd, &mut s, &mut tmp, t);
             for (xm, &v) in x.iter_mut().zip(&s) {
                 store::<S>(&mut xm[AGES - 1 + t0..], v);
             }
         }
-        for t0 in BATCHES {
+        for t0 in batches {
             // out[j][l]: sample j of slot t0 + l.
             let mut out = [[0.0f32; LANES]; SUBBANDS];
             for (j, (taps, out)) in t.taps.chunks_exact(AGES).zip(out.iter_mut()).enumerate() {
@@ -121,7 +153,7 @@ impl Kernel for Synthesis<'_> {
             }
         }
         for xm in x.iter_mut() {
-            xm.copy_within(SLOTS.., 0);
+            xm.copy_within(N..N + AGES - 1, 0);
         }
     }
 }

@@ -8,7 +8,6 @@ use std::path::Path;
 
 use super::demux::AudioFrame;
 use super::frame::{FrameDecoder, FrameError, FramePcm};
-use super::granule::GRANULE;
 use super::header::Header;
 use crate::audio::decode::Decoded;
 use crate::audio::signal::Truncation;
@@ -190,22 +189,19 @@ impl<'w> Run<'w> {
     }
 }
 
-/// Appends samples `from..to` of a frame's PCM (granules back to back),
-/// interleaving `channels` channels.
+/// Appends samples `from..to` of a frame's PCM, interleaving `channels`
+/// channels.
 fn push_pcm(pcm: &FramePcm, channels: usize, from: usize, to: usize, out: &mut Vec<f32>) {
-    for (gr, granule) in pcm.iter().enumerate() {
-        let (a, b) = (from.max(gr * GRANULE), to.min(gr * GRANULE + GRANULE));
-        if a >= b {
-            continue;
-        }
-        let (a, b) = (a - gr * GRANULE, b - gr * GRANULE);
-        match channels {
-            1 => out.extend_from_slice(&granule[0][a..b]),
-            _ => {
-                for (l, r) in granule[0][a..b].iter().zip(&granule[1][a..b]) {
-                    out.push(*l);
-                    out.push(*r);
-                }
+    let [left, right] = pcm;
+    let (Some(l), Some(r)) = (left.get(from..to), right.get(from..to)) else {
+        return;
+    };
+    match channels {
+        1 => out.extend_from_slice(l),
+        _ => {
+            for (l, r) in l.iter().zip(r) {
+                out.push(*l);
+                out.push(*r);
             }
         }
     }
