@@ -48,15 +48,12 @@ pub(crate) fn load<'py>(
     };
     let data = source.borrow();
     let run = || audio::load(data.source(name), &options);
-    // Only a whole-file load may decode on two threads (genre-core asks rayon
-    // for its threads then); a window (offset or duration) is decoded in
-    // order, so it stays on the calling thread and skips the hand-off to the
-    // pool. tests/test_extract.py checks that no call starts rayon's global
-    // pool.
-    let whole = offset == 0.0 && duration.is_none();
-    let signal = if !whole {
-        py.detach(run)
-    } else if data.len().is_some_and(|n| n <= SHORT_FILE_BYTES) {
+    // Every load runs on genre's pool: genre-core may ask rayon for threads
+    // (two-thread decoding of a whole file, two-thread resampling of a long
+    // PCM window), and from any other thread that would start rayon's global
+    // pool, which a forked child cannot use. tests/test_extract.py checks
+    // that no call starts it.
+    let signal = if data.len().is_some_and(|n| n <= SHORT_FILE_BYTES) {
         detach_short(py, run)?
     } else {
         detach(py, run)?

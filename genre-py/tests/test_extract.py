@@ -162,7 +162,7 @@ def threads():
     return collections.Counter(open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task"))
 before = threads()  # the interpreter's and numpy's
 import genre
-ogg, wav, flac = sys.argv[1], sys.argv[2], sys.argv[3]
+ogg, wav, flac, wav44 = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 y, sr = genre.load(ogg)
 genre.load(flac)
 genre.load(flac, duration=0.5)
@@ -171,6 +171,9 @@ for small in ("mp3_44100_stereo.mp3", "ogg_vorbis_44100_stereo.ogg", "wav_pcm_u8
     genre.load(path)
     genre.load(open(path, "rb").read())
 genre.load(wav)
+genre.load(wav44)
+genre.load(wav44, duration=2.0)  # a long PCM window: resampled on two threads
+genre.load(wav44, offset=0.5)
 genre.load(ogg, sr=None, mono=False)
 genre.load(ogg, offset=1.0, duration=2.0)
 genre.load(ogg, duration=0.1)
@@ -197,13 +200,15 @@ print(json.dumps(sorted((threads() - before).elements())))
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux /proc")
-def test_no_thread_outside_the_fork_safe_pool(example_ogg: Path, corpus: list[Path]) -> None:
+def test_no_thread_outside_the_fork_safe_pool(example_ogg: Path, corpus: list[Path], tmp_path: Path) -> None:
     # Threads genre starts are its pool's, named genre-*: rayon's global pool
     # (unnamed threads) would hang a forked child, and it starts as soon as
     # anything asks it even for its size (rayon::current_num_threads()). This
     # catches such a call on any path, whether or not a fork follows.
     flac = AUDIO / "flac_16_48000_stereo.flac"
-    args = [sys.executable, "-c", _EVERY_PARALLEL_CALL, str(example_ogg), str(corpus[-1]), str(flac)]
+    wav44 = tmp_path / "tone_44100.wav"  # 3 s at 44.1 kHz: long enough to resample on two threads
+    write_wav(wav44, 0.3 * np.sin(np.arange(3 * 44100) * 0.05), sr=44100)
+    args = [sys.executable, "-c", _EVERY_PARALLEL_CALL, str(example_ogg), str(corpus[-1]), str(flac), str(wav44)]
     out = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     started = json.loads(out.stdout.strip().splitlines()[-1])
