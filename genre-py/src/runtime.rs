@@ -45,11 +45,6 @@ fn shared_pool() -> PyResult<Arc<rayon::ThreadPool>> {
     Ok(pool)
 }
 
-/// Starts the shared pool's threads now (see `warmup`).
-pub(crate) fn warm_pool() -> PyResult<()> {
-    shared_pool().map(drop)
-}
-
 /// The pool for `n_jobs` (joblib's convention: `None` or `-1` = all cores,
 /// `-2` = all but one, a positive number = that many threads).
 pub(crate) fn pool(n_jobs: Option<i64>) -> PyResult<Arc<rayon::ThreadPool>> {

@@ -60,26 +60,27 @@ pub(crate) fn wait_warmup(py: Python<'_>) {
     }
 }
 
-/// The warm-up itself. Everything runs on this thread except the pool start:
-/// the work is small enough that genre-core never splits it (which would ask
-/// rayon's global pool), and a first call arriving meanwhile finds both pool
-/// workers free.
+/// The warm-up itself: the pool's threads are started, the default plans
+/// built, then each pool thread runs a short decode + resample (44.1 kHz
+/// stereo -> 22,050 Hz mono, the common case) and an MFCC of the result,
+/// which faults in the code, libsoxr's tables and the thread's own heap and
+/// stack. On the pool, because genre-core may ask rayon for threads
+/// (elsewhere that would start rayon's global pool).
 fn warm_up() {
     // Errors only mean less is warm; the first call reports them properly.
-    drop(runtime::warm_pool());
+    let Ok(pool) = runtime::pool(None) else {
+        return;
+    };
     let plan = features::warm_default_plans();
     drop(segments::extractor(None));
-    // A short decode and resample (44.1 kHz stereo -> 22,050 Hz mono, the
-    // common case), then an MFCC of the result: faults in the code and
-    // libsoxr's tables. A windowed load is decoded on the calling thread.
     let wav = stereo_wav(44_100, 11_025);
-    let options = LoadOptions {
-        duration: Some(0.25),
-        ..LoadOptions::default()
-    };
-    if let (Ok(signal), Some(plan)) = (audio::load(Source::bytes(&wav, None), &options), plan) {
-        drop(features::mfcc_serial(&plan, &signal.samples));
-    }
+    let options = LoadOptions::default();
+    pool.broadcast(|_| {
+        if let (Ok(signal), Some(plan)) = (audio::load(Source::bytes(&wav, None), &options), &plan)
+        {
+            drop(features::mfcc_serial(plan, &signal.samples));
+        }
+    });
 }
 
 /// A 16-bit stereo WAV file of `frames` frames at `rate` Hz: a quiet
