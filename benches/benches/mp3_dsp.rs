@@ -2,7 +2,9 @@
 //! channel each: the hybrid stage (antialias + IMDCT + windows + overlap)
 //! on long, short and mixed blocks with all lines live and with the top
 //! 180 lines zero (a 128 kbit/s encoder's ~16 kHz low-pass), and the
-//! polyphase filterbank. ns/sample = time / 576.
+//! polyphase filterbank, one granule and one MPEG-1 frame (two granules in
+//! one call, as the decoder runs it). ns/sample = time / 576 (the frame:
+//! time / 1152).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use genre_core::audio::mp3_dsp_bench::Stages;
@@ -17,6 +19,9 @@ fn bench_stages(c: &mut Criterion) {
     }
     let mut stages = Stages::new("long", 576);
     group.bench_function("polyphase", |b| b.iter(|| stages.polyphase()));
+    group.bench_function("polyphase_frame_1152", |b| {
+        b.iter(|| stages.polyphase_frame())
+    });
     group.finish();
 }
 

@@ -1,7 +1,8 @@
 //! Runs one MP3 synthesis stage on `N` granules (default 2000) for
 //! instruction counting: `valgrind --tool=callgrind
-//! target/release/mp3_dsp_count hybrid|polyphase [N]`, then divide the
-//! stage's inclusive count by N × 576 for instructions per sample.
+//! target/release/mp3_dsp_count hybrid|short|polyphase|polyphase_frame [N]`,
+//! then divide the stage's inclusive count by N × 576 for instructions per
+//! sample (`polyphase_frame` runs N frames: N × 1152).
 
 use genre_core::audio::mp3_dsp_bench::Stages;
 
@@ -14,6 +15,7 @@ fn main() {
     for _ in 0..n {
         sum += match stage {
             "polyphase" => stages.polyphase(),
+            "polyphase_frame" => stages.polyphase_frame(),
             _ => stages.hybrid(),
         };
     }

@@ -1,9 +1,9 @@
 //! Hidden entry points for `benches/benches/mp3_dsp.rs`: one channel's
-//! synthesis stages on a fixed pseudo-random granule.
+//! synthesis stages on a fixed pseudo-random granule (or frame).
 
 use super::granule::{Block, GRANULE, Spectrum, Subbands};
 use super::hybrid::Hybrid;
-use super::polyphase::Polyphase;
+use super::polyphase::{FrameSubbands, Polyphase};
 
 /// The hybrid and polyphase stages of one channel and a granule to feed them.
 pub struct Stages {
@@ -12,6 +12,9 @@ pub struct Stages {
     spectrum: [Spectrum; 1],
     subbands: Subbands,
     pcm: [f32; GRANULE],
+    /// The granule's subbands twice: an MPEG-1 frame.
+    frame: FrameSubbands,
+    frame_pcm: [f32; 2 * GRANULE],
 }
 
 impl Stages {
@@ -33,7 +36,18 @@ impl Stages {
         for (i, v) in subbands.0.iter_mut().enumerate() {
             *v = ((i * 7919 % 1000) as f32 / 1000.0 - 0.5) * 0.2;
         }
+        let mut frame = FrameSubbands([0.0; 2 * GRANULE]);
+        for (both, sb) in frame
+            .0
+            .chunks_exact_mut(36)
+            .zip(subbands.0.chunks_exact(18))
+        {
+            both[..18].copy_from_slice(sb);
+            both[18..].copy_from_slice(sb);
+        }
         Self {
+            frame,
+            frame_pcm: [0.0; 2 * GRANULE],
             hybrid: Hybrid::new(),
             polyphase: Polyphase::new(),
             spectrum: [Spectrum { xr, block, nonzero }],
@@ -53,5 +67,12 @@ impl Stages {
     pub fn polyphase(&mut self) -> f32 {
         self.polyphase.granule(&self.subbands, &mut self.pcm);
         self.pcm[GRANULE / 2]
+    }
+
+    /// One frame (two granules, 1152 samples) through the polyphase stage,
+    /// as the decoder runs it for MPEG-1.
+    pub fn polyphase_frame(&mut self) -> f32 {
+        self.polyphase.frame(&self.frame, &mut self.frame_pcm);
+        self.frame_pcm[GRANULE]
     }
 }
