@@ -13,6 +13,7 @@ mod info;
 mod load;
 mod mp3;
 mod pcm;
+mod pcm_split;
 mod raw;
 mod resample;
 mod resample_grid;

@@ -28,6 +28,7 @@ use symphonia::core::io::ReadBytes;
 
 use super::decode::{Decoded, open};
 use super::pcm::{self, Encoding, Layout};
+use super::pcm_split::{self, Data};
 use super::source::Source;
 use super::track::Track;
 use super::window::Window;
@@ -84,54 +85,84 @@ pub(crate) fn decode(
     match source {
         Source::Bytes { data, .. } => {
             let mut cursor = Cursor::new(data);
-            read_data(&mut cursor, start, is_wave, claimed, layout, window, path)
+            let Some(claimed) = data_frames(&mut cursor, start, is_wave, claimed, layout, path)?
+            else {
+                return Ok(None);
+            };
+            if let Some(decoded) =
+                pcm_split::decode(Data::Bytes(data), start, claimed, layout, window, path)?
+            {
+                return Ok(Some(decoded));
+            }
+            read_data(&mut cursor, start, claimed, layout, window, path).map(Some)
         }
         Source::Path(p) => {
             let mut file = open(p)?;
-            read_data(&mut file, start, is_wave, claimed, layout, window, path)
+            let Some(claimed) = data_frames(&mut file, start, is_wave, claimed, layout, path)?
+            else {
+                return Ok(None);
+            };
+            if let Some(decoded) =
+                pcm_split::decode(Data::File(&file), start, claimed, layout, window, path)?
+            {
+                return Ok(Some(decoded));
+            }
+            read_data(&mut file, start, claimed, layout, window, path).map(Some)
         }
     }
 }
 
-fn read_data(
+/// The frames the data chunk holds (the track's claim, checked for WAV);
+/// `None` when the WAV's data chunk is not plain.
+fn data_frames(
     reader: &mut (impl Read + Seek),
     start: u64,
     is_wave: bool,
     claimed: Option<u64>,
     layout: Layout,
+    path: &Path,
+) -> Result<Option<Option<u64>>> {
+    if !is_wave {
+        return Ok(Some(claimed));
+    }
+    // The data chunk's own length: a `fact` chunk may have set the
+    // track's frame count when the data length is unknown (streamed
+    // WAVs), which symphonia then reads to the end of the file.
+    let mut header = [0u8; 8];
+    reader
+        .seek(SeekFrom::Start(start.saturating_sub(8)))
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let n = pcm::read_full(reader, &mut header, path)?;
+    let [d, a, t, b, l0, l1, l2, l3] = header;
+    let len = u32::from_le_bytes([l0, l1, l2, l3]);
+    if n < 8 || [d, a, t, b] != *b"data" || len == u32::MAX {
+        return Ok(None);
+    }
+    let frames = u64::from(len) / layout.frame_bytes() as u64;
+    Ok((claimed == Some(frames)).then_some(claimed))
+}
+
+/// Decodes the `claimed` frames of the data chunk at `start` in order.
+fn read_data(
+    reader: &mut (impl Read + Seek),
+    start: u64,
+    claimed: Option<u64>,
+    layout: Layout,
     window: &Window,
     path: &Path,
-) -> Result<Option<Decoded>> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+) -> Result<Decoded> {
+    reader
+        .seek(SeekFrom::Start(start))
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let frame_bytes = layout.frame_bytes() as u64;
-    let claimed = if is_wave {
-        // The data chunk's own length: a `fact` chunk may have set the
-        // track's frame count when the data length is unknown (streamed
-        // WAVs), which symphonia then reads to the end of the file.
-        let mut header = [0u8; 8];
-        reader
-            .seek(SeekFrom::Start(start.saturating_sub(8)))
-            .map_err(io)?;
-        let n = pcm::read_full(reader, &mut header, path)?;
-        let [d, a, t, b, l0, l1, l2, l3] = header;
-        let len = u32::from_le_bytes([l0, l1, l2, l3]);
-        if n < 8 || [d, a, t, b] != *b"data" || len == u32::MAX {
-            return Ok(None);
-        }
-        let frames = u64::from(len) / frame_bytes;
-        if claimed != Some(frames) {
-            return Ok(None);
-        }
-        claimed
-    } else {
-        claimed
-    };
-    reader.seek(SeekFrom::Start(start)).map_err(io)?;
     let limit = claimed.map_or(u64::MAX, |frames| frames.saturating_mul(frame_bytes));
-    pcm::decode_stream(&mut reader.take(limit), layout, claimed, window, path).map(Some)
+    pcm::decode_stream(&mut reader.take(limit), layout, claimed, window, path)
 }
 
 #[cfg(test)]

@@ -41,12 +41,57 @@
 //! alone — the one stream's cost — and the fresh stream stops at its next
 //! chunk.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::resample::{FEED_FRAMES, Resampler, fixed_length};
 use super::resample_grid::Grid;
 use crate::Result;
+
+/// Input frames to resample, produced chunk by chunk by whichever thread
+/// resamples them (so a conversion from file bytes splits and fuses too).
+pub(crate) trait Frames: Sync {
+    /// Number of frames.
+    fn len(&self) -> usize;
+
+    /// Frames `range` (within `len`), written to `scratch` if they must be
+    /// made.
+    fn get<'a>(&'a self, range: Range<usize>, scratch: &'a mut Scratch) -> Result<&'a [f32]>;
+}
+
+/// A thread's buffers for [`Frames::get`].
+#[derive(Default)]
+pub(crate) struct Scratch {
+    pub bytes: Vec<u8>,
+    pub samples: Vec<f32>,
+}
+
+impl Frames for [f32] {
+    fn len(&self) -> usize {
+        <[f32]>::len(self)
+    }
+
+    fn get<'a>(&'a self, range: Range<usize>, _: &'a mut Scratch) -> Result<&'a [f32]> {
+        Ok(<[f32]>::get(self, range).unwrap_or_default())
+    }
+}
+
+/// Feeds frames `range` of `input` to `resampler` in chunks.
+fn feed(
+    resampler: &mut Resampler,
+    input: &(impl Frames + ?Sized),
+    range: Range<usize>,
+    scratch: &mut Scratch,
+) -> Result<()> {
+    let mut at = range.start;
+    while at < range.end {
+        let end = (at + FEED_FRAMES).min(range.end);
+        resampler.feed(input.get(at..end, scratch)?)?;
+        at = end;
+    }
+    Ok(())
+}
 
 /// Fewest input frames worth a second thread: ~1.5 s at 44.1 kHz (a thread
 /// hand-off and a second resampler cost ~0.1 ms; a 44.1 kHz frame ~2.3 ns).
@@ -224,6 +269,16 @@ pub fn resample_traced(
     to: u32,
     knobs: &SplitKnobs,
 ) -> Result<(Vec<f32>, SplitPath)> {
+    resample_frames(input, from, to, knobs)
+}
+
+/// Resamples all of `input` (see the module docs).
+pub(crate) fn resample_frames(
+    input: &(impl Frames + ?Sized),
+    from: u32,
+    to: u32,
+    knobs: &SplitKnobs,
+) -> Result<(Vec<f32>, SplitPath)> {
     let n = input.len();
     let mut first = Resampler::new(from, to, n)?;
     let min_frames = knobs.min_frames.unwrap_or(MIN_SPLIT_FRAMES);
@@ -232,7 +287,7 @@ pub fn resample_traced(
         .flatten()
         .map(|grid| Split::new(n, from, to, grid));
     let Some(split) = split else {
-        first.feed(input)?;
+        feed(&mut first, input, 0..n, &mut Scratch::default())?;
         return Ok((first.finish()?, SplitPath::OneStream));
     };
     let meeting = Meeting {
@@ -260,11 +315,8 @@ pub fn resample_traced(
         return Ok((y, SplitPath::Split));
     }
     // The fresh stream failed or disagreed: the one stream goes on.
-    first.feed(
-        input
-            .get(meeting.progress.load(Ordering::Acquire)..)
-            .unwrap_or_default(),
-    )?;
+    let read = meeting.progress.load(Ordering::Acquire);
+    feed(&mut first, input, read..n, &mut Scratch::default())?;
     Ok((first.finish()?, SplitPath::Mismatch))
 }
 
@@ -282,10 +334,11 @@ enum First {
 /// machine: the one stream then never waits for it).
 fn run_first(
     mut first: Resampler,
-    input: &[f32],
+    input: &(impl Frames + ?Sized),
     meeting: &Meeting,
     patient: bool,
 ) -> Result<First> {
+    let mut scratch = Scratch::default();
     while patient && meeting.start.load(Ordering::Acquire) == UNDECIDED {
         rayon::yield_now();
     }
@@ -314,11 +367,9 @@ fn run_first(
             meeting.abandoned.store(true, Ordering::Release);
             return first.finish().map(First::Whole);
         }
-        let chunk = input
-            .get(read..(read + FEED_FRAMES).min(input.len()))
-            .unwrap_or_default();
-        first.feed(chunk)?;
-        read += chunk.len();
+        let end = (read + FEED_FRAMES).min(input.len());
+        first.feed(input.get(read..end, &mut scratch)?)?;
+        read = end;
         meeting.progress.store(read, Ordering::Release);
     }
 }
@@ -327,7 +378,7 @@ fn run_first(
 /// gives up), then resamples to the end and flushes, unless the first part
 /// finished alone meanwhile.
 fn run_second(
-    input: &[f32],
+    input: &(impl Frames + ?Sized),
     split: &Split,
     meeting: &Meeting,
     knobs: &SplitKnobs,
@@ -342,13 +393,17 @@ fn run_second(
         return None;
     }
     let run = || {
-        let rest = input.get(plan.start..).unwrap_or_default();
-        let mut fresh = Resampler::new(split.from, split.to, rest.len())?;
-        for chunk in rest.chunks(FEED_FRAMES) {
+        let n = input.len();
+        let mut fresh = Resampler::new(split.from, split.to, n - plan.start)?;
+        let mut scratch = Scratch::default();
+        let mut at = plan.start;
+        while at < n {
             if meeting.abandoned.load(Ordering::Acquire) {
                 return Ok(None);
             }
-            fresh.feed(chunk)?;
+            let end = (at + FEED_FRAMES).min(n);
+            fresh.feed(input.get(at..end, &mut scratch)?)?;
+            at = end;
         }
         fresh.finish_raw().map(Some)
     };

@@ -357,7 +357,7 @@ where
     }
 }
 
-fn too_long(path: &Path, frames: u64, sample_rate: u32, max_duration: f64) -> Error {
+pub(crate) fn too_long(path: &Path, frames: u64, sample_rate: u32, max_duration: f64) -> Error {
     Error::TooLong {
         path: path.to_path_buf(),
         seconds: frames as f64 / f64::from(sample_rate.max(1)),
