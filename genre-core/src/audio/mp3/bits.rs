@@ -39,28 +39,35 @@ impl<'a> Bits<'a> {
             .get(self.next..self.next.wrapping_add(8))
             .and_then(|w| <[u8; 8]>::try_from(w).ok())
         {
-            // Whole bytes that fit (none when 57 or more bits are cached);
-            // a partial byte loaded here is loaded again (with the same
-            // bits) by the next refill. `count + 8 * bytes` is `count | 56`.
-            self.cache |= u64::from_be_bytes(word) >> self.count;
-            self.next += ((63 - self.count) >> 3) as usize;
-            self.count |= 56;
+            self.load(word);
         } else {
             *self = self.refilled_tail();
         }
     }
 
-    /// [`Self::refill`] within the last 8 bytes (zeros past the end). By
+    /// Adds the whole bytes of `word` (the 8 bytes from `next`) that fit
+    /// (none when 57 or more bits are cached); a partial byte loaded here
+    /// is loaded again (with the same bits) by the next refill.
+    /// `count + 8 * bytes` is `count | 56`.
+    #[inline(always)]
+    fn load(&mut self, word: [u8; 8]) {
+        self.cache |= u64::from_be_bytes(word) >> self.count;
+        self.next = self.next.wrapping_add(((63 - self.count) >> 3) as usize);
+        self.count |= 56;
+    }
+
+    /// [`Self::refill`] within the last 8 bytes: zeros past the end. By
     /// value, so that a caller's reader can live in registers.
     #[cold]
     #[inline(never)]
     fn refilled_tail(mut self) -> Self {
-        while self.count < 56 {
-            let byte = self.data.get(self.next).copied().unwrap_or(0);
-            self.cache |= u64::from(byte) << (56 - self.count);
-            self.next = self.next.saturating_add(1);
-            self.count += 8;
-        }
+        let word = std::array::from_fn(|i| {
+            self.data
+                .get(self.next.saturating_add(i))
+                .copied()
+                .unwrap_or(0)
+        });
+        self.load(word);
         self
     }
 

@@ -121,7 +121,9 @@ impl FrameDecoder {
         }
         let body = frame.get(header.header_len()..).unwrap_or_default();
         let si_len = header.side_info_len();
-        let side = match body.get(..si_len).map(|b| SideInfo::read(b, header)) {
+        // The side info is read from the whole body (it takes exactly
+        // `si_len` bytes): the reader's refills then stay on the fast path.
+        let side = match body.get(si_len..).map(|_| SideInfo::read(body, header)) {
             Some(Ok(si)) => si,
             _ => {
                 self.reservoir.clear();

@@ -58,7 +58,8 @@ pub(crate) enum SideInfoError {
 
 impl SideInfo {
     /// Reads the side info that follows the header (and CRC) of a frame;
-    /// `data` holds at least [`Header::side_info_len`] bytes.
+    /// `data` holds at least [`Header::side_info_len`] bytes (more may
+    /// follow: exactly that many are read).
     pub fn read(data: &[u8], header: &Header) -> Result<SideInfo, SideInfoError> {
         let mut bits = Bits::new(data, 0);
         let mut si = SideInfo::default();
