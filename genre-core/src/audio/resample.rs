@@ -26,6 +26,11 @@ pub(crate) fn fixed_length(frames_in: usize, ratio: f64) -> usize {
 /// Resamples one channel from `from` Hz to `to` Hz exactly like
 /// `librosa.resample(y, orig_sr=from, target_sr=to)` (`res_type="soxr_hq"`).
 ///
+/// Long buffers (≥ 65,536 frames) resample on two threads of rayon's pool
+/// when a second thread is free: a second libsoxr stream starts at a point
+/// where its blocks line up with the first's, and the outputs are the one
+/// stream's bit for bit (checked on an overlap at run time).
+///
 /// ```
 /// let tone: Vec<f32> = (0..44_100).map(|i| (i as f32 * 0.05).sin() * 0.5).collect();
 /// let y = genre_core::audio::resample(&tone, 44_100, 22_050)?;
