@@ -39,11 +39,12 @@ const PRIME_FRAMES: usize = 3;
 /// Time to resample a native frame relative to decoding it (mono
 /// shortcut), as the share tuning found it: a 30 s 44.1 kHz stereo
 /// 128 kbit/s MP3 loaded to 22,050 Hz mono on 2 threads (`time_load
-/// --repeat 30`, load average ~1.7) took 7.9 / 7.3 / 7.1 / 7.7 / 8.3 ms
-/// for 0.05 / 0.15 / 0.25 / 0.35 / 0.45 (a single-thread callgrind
-/// profile counts 149 M instructions in libsoxr for 399 M in the frame
-/// decoder, but libsoxr's vector code retires more per cycle).
-const RESAMPLE_COST: f64 = 0.25;
+/// --repeat 30`, 10 alternating rounds, load average ~1.7) took 6.32 /
+/// 6.25 ms (median; min 6.20 / 6.05) for 0.25 / 0.30, and 0.20 / 0.35 /
+/// 0.45 were slower. A one-thread perf profile puts libsoxr at ~26 % of
+/// the samples and the frame decoder at ~70 % (ratio 0.37) since the
+/// fused Huffman decoder; the first tuning (slower decoder) chose 0.25.
+const RESAMPLE_COST: f64 = 0.30;
 
 /// Where the second part starts.
 #[derive(Clone, Copy, Debug)]
