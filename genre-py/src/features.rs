@@ -12,7 +12,6 @@ use numpy::{
     PyUntypedArrayMethods,
 };
 use pyo3::prelude::*;
-use std::sync::Arc;
 
 use crate::errors::{IntoPyResult, config_error};
 use crate::plans::PlanCache;
@@ -176,10 +175,11 @@ fn default_mel() -> PyResult<MelSpectrogramConfig> {
 
 /// Builds the plans of `feature.mfcc` with `n_mfcc=13` (the seed's) and 20
 /// (librosa's default) and of `feature.melspectrogram`, all with librosa's
-/// other defaults, into the caches the calls use (see `warmup`). Returns the
-/// 13-coefficient plan.
-pub(crate) fn warm_default_plans() -> Option<Arc<Mfcc>> {
-    let mel = default_mel().ok()?;
+/// other defaults, into the caches the calls use (see `warmup`).
+pub(crate) fn warm_default_plans() {
+    let Ok(mel) = default_mel() else {
+        return;
+    };
     drop(MEL_PLANS.get(&mel, |c| MelSpectrogram::new(*c)));
     let mfcc = |n_mfcc| {
         let config = MfccConfig {
@@ -188,15 +188,10 @@ pub(crate) fn warm_default_plans() -> Option<Arc<Mfcc>> {
             db: DbConfig::default(),
             mel,
         };
-        MFCC_PLANS.get(&config, |c| Mfcc::new(*c)).ok()
+        drop(MFCC_PLANS.get(&config, |c| Mfcc::new(*c)));
     };
-    drop(mfcc(20));
-    mfcc(13)
-}
-
-/// `plan` over `signal` on the calling thread (no rayon).
-pub(crate) fn mfcc_serial(plan: &Mfcc, signal: &[f32]) -> genre_core::Result<Matrix> {
-    plan.compute_serial(signal)
+    mfcc(13);
+    mfcc(20);
 }
 
 /// How many plans the `mfcc` and `melspectrogram` caches hold.

@@ -13,29 +13,41 @@ statistics — all running with the GIL released.
 model and extraction modules (and the stdlib modules they use) are imported
 on first access, which keeps a new process's first call short.
 
-Before it imports numpy, ``import genre`` starts a background thread that
-warms what a new process's first call would otherwise set up itself (the
-worker threads, the default MFCC plans, the decoder and resampler code). It
-runs while numpy's import keeps the main thread busy, never holds the GIL and
-does not change any result; ``os.fork()`` and interpreter exit wait for it
-(a few milliseconds at most). Set the environment variable
-``GENRE_NO_WARMUP=1`` to skip it.
+When ``import genre`` is about to import numpy, it first starts a background
+thread that builds the default feature plans (FFT plan, mel filterbank, DCT)
+while numpy's import keeps the main thread busy, so the first ``mfcc`` does
+not build them. It never holds the GIL and does not change any result;
+``os.fork()`` and interpreter exit wait for it (about a millisecond). Set the
+environment variable ``GENRE_NO_WARMUP=1`` to skip it.
 """
 
 from __future__ import annotations
 
 import os as _os
+import sys as _sys
 
 # The native module first: it does not need numpy, so the warm-up can run
 # while numpy is imported below.
 from genre import _genre
 
-if _os.environ.get("GENRE_NO_WARMUP", "") in ("", "0") and _genre.start_warmup():
-    import atexit as _atexit
+
+def _start_warmup() -> bool:
+    """Starts the background warm-up (at most once per process) and makes
+    ``os.fork()`` and interpreter exit wait for it; False if it already ran."""
+    if not _genre.start_warmup():
+        return False
+    import atexit
 
     if hasattr(_os, "register_at_fork"):
         _os.register_at_fork(before=_genre.wait_warmup)
-    _atexit.register(_genre.wait_warmup)
+    atexit.register(_genre.wait_warmup)
+    return True
+
+
+# Only worth it while numpy's import is still to come (tens of milliseconds):
+# otherwise it would compete with the caller's first call.
+if "numpy" not in _sys.modules and _os.environ.get("GENRE_NO_WARMUP", "") in ("", "0"):
+    _start_warmup()
 
 import importlib
 from typing import TYPE_CHECKING, Any
