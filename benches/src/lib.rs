@@ -22,6 +22,22 @@ pub fn test_signal(seconds: f64, seed: u32) -> Vec<f32> {
         .collect()
 }
 
+/// The command-line arguments after the program name, with a leading
+/// `--repeat N` taken off: `(N or default_repeat, the rest)`, or the error
+/// to print when N is not a number.
+pub fn repeat_and_args(default_repeat: usize) -> Result<(usize, Vec<String>), String> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) != Some("--repeat") {
+        return Ok((default_repeat, args));
+    }
+    let repeat = args
+        .get(1)
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| "--repeat needs a number".to_string())?;
+    args.drain(..2);
+    Ok((repeat, args))
+}
+
 /// Runs `f` once to warm up, then `repeat` times; returns the median wall time.
 pub fn median_time<T>(repeat: usize, mut f: impl FnMut() -> T) -> Duration {
     std::hint::black_box(f());

@@ -6,10 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod same_load;
+
 use std::sync::OnceLock;
 
 use genre_core::Result;
 use genre_core::audio::{LoadOptions, Signal, Source, load};
+use same_load::assert_same;
 
 /// A canonical WAV: `format` 1 (integer PCM) or 3 (float), the samples
 /// given as little-endian bytes; `claim` overrides the data chunk length.
@@ -84,27 +87,6 @@ fn load_on(threads: usize, source: Source<'_>, options: &LoadOptions) -> Result<
                 .unwrap()
         })
         .install(|| load(source, options))
-}
-
-fn assert_same(one: &Result<Signal>, two: &Result<Signal>, what: &str) {
-    match (one, two) {
-        (Ok(a), Ok(b)) => {
-            let bits = |s: &Signal| s.samples.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(a.samples.len(), b.samples.len(), "{what}");
-            assert!(bits(a) == bits(b), "{what}: samples differ");
-            assert_eq!(
-                (a.sample_rate, a.channels, &a.truncated),
-                (b.sample_rate, b.channels, &b.truncated),
-                "{what}"
-            );
-        }
-        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{what}"),
-        _ => panic!(
-            "{what}: {:?} vs {:?}",
-            one.as_ref().err(),
-            two.as_ref().err()
-        ),
-    }
 }
 
 fn options() -> Vec<LoadOptions> {

@@ -6,10 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod same_load;
+
 use std::path::{Path, PathBuf};
 
 use genre_core::Result;
 use genre_core::audio::{LoadOptions, Signal, Source, info, load};
+use same_load::assert_same;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -21,29 +24,6 @@ fn load_on(threads: usize, data: &[u8], options: &LoadOptions) -> Result<Signal>
         .build()
         .unwrap()
         .install(|| load(Source::bytes(data, Some("clip")), options))
-}
-
-/// The same samples (bit for bit), format and truncation report, or the
-/// same error.
-fn assert_same(one: &Result<Signal>, two: &Result<Signal>, what: &str) {
-    match (one, two) {
-        (Ok(a), Ok(b)) => {
-            let bits = |s: &Signal| s.samples.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(a.samples.len(), b.samples.len(), "{what}");
-            assert!(bits(a) == bits(b), "{what}: samples differ");
-            assert_eq!(
-                (a.sample_rate, a.channels, &a.truncated),
-                (b.sample_rate, b.channels, &b.truncated),
-                "{what}"
-            );
-        }
-        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{what}"),
-        _ => panic!(
-            "{what}: one thread {:?}, two threads {:?}",
-            one.as_ref().map(|s| s.samples.len()),
-            two.as_ref().map(|s| s.samples.len())
-        ),
-    }
 }
 
 fn options() -> [LoadOptions; 4] {

@@ -4,22 +4,17 @@
 
 use std::process::ExitCode;
 
-use genre_benches::median_time;
+use genre_benches::{median_time, repeat_and_args};
 use genre_core::audio::{LoadOptions, load};
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut repeat = 20usize;
-    if args.first().map(String::as_str) == Some("--repeat") {
-        match args.get(1).and_then(|n| n.parse().ok()) {
-            Some(n) => repeat = n,
-            None => {
-                eprintln!("error: --repeat needs a number");
-                return ExitCode::FAILURE;
-            }
+    let (repeat, args) = match repeat_and_args(20) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
         }
-        args.drain(..2);
-    }
+    };
     let options = LoadOptions::default();
     for file in &args {
         if let Err(e) = load(file.as_str(), &options) {

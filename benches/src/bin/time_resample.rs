@@ -6,22 +6,17 @@
 
 use std::process::ExitCode;
 
-use genre_benches::{median_time, test_signal};
+use genre_benches::{median_time, repeat_and_args, test_signal};
 use genre_core::audio::{SplitKnobs, SplitPath, resample_traced};
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut repeat = 40usize;
-    if args.first().map(String::as_str) == Some("--repeat") {
-        match args.get(1).and_then(|n| n.parse().ok()) {
-            Some(n) => repeat = n,
-            None => {
-                eprintln!("error: --repeat needs a number");
-                return ExitCode::FAILURE;
-            }
+    let (repeat, args) = match repeat_and_args(40) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
         }
-        args.drain(..2);
-    }
+    };
     let seconds: f64 = match args.first().map(|s| s.parse()) {
         None => 30.0,
         Some(Ok(s)) => s,
