@@ -66,3 +66,20 @@ pub(crate) fn mixed_long_bands(rate_index: usize) -> usize {
         _ => 6,
     }
 }
+
+/// How a granule's scalefactors map onto bands for its block type: the
+/// number of long bands, the first short band, and the index of the first
+/// short-band scalefactor (`(0, 0, 0)` for short blocks, `(22, 13, 0)` for
+/// long ones, the long prefix then the short rest for mixed blocks).
+pub(crate) fn layout(block: super::granule::Block, rate_index: usize) -> (usize, usize, usize) {
+    use super::granule::Block;
+    match block {
+        Block::Short => (0, 0, 0),
+        Block::Mixed => (
+            mixed_long_bands(rate_index),
+            3,
+            if rate_index < 3 { 8 } else { 6 },
+        ),
+        _ => (22, 13, 0),
+    }
+}

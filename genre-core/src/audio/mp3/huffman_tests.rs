@@ -83,15 +83,7 @@ fn plain_requantize(
         }
     };
     let (long, short) = (&bands::LONG[rate], &bands::SHORT[rate]);
-    let (long_bands, first_short, short_sf) = match ch.block.0 {
-        Block::Short => (0, 0, 0),
-        Block::Mixed => (
-            bands::mixed_long_bands(rate),
-            3,
-            if rate < 3 { 8 } else { 6 },
-        ),
-        _ => (22, 13, 0),
-    };
+    let (long_bands, first_short, short_sf) = bands::layout(ch.block.0, rate);
     for band in 0..long_bands {
         let pre = if preflag { bands::PRETAB[band] } else { 0 };
         let s = i32::from(sf[band]) + i32::from(pre);

@@ -58,15 +58,7 @@ pub(crate) struct Gains<'a> {
 impl<'a> Gains<'a> {
     pub fn new(ch: &Channel, sf: &'a Scalefacs, preflag: bool, rate_index: usize) -> Self {
         let rate = rate_index.min(8);
-        let (long_bands, first_short, short_sf) = match ch.block.0 {
-            Block::Short => (0, 0, 0),
-            Block::Mixed => (
-                bands::mixed_long_bands(rate),
-                3,
-                if rate < 3 { 8 } else { 6 },
-            ),
-            _ => (22, 13, 0),
-        };
+        let (long_bands, first_short, short_sf) = bands::layout(ch.block.0, rate);
         Gains {
             sf,
             long: &bands::LONG[rate],
