@@ -6,10 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod blocked_pool;
 mod same_load;
 
 use std::sync::OnceLock;
 
+use blocked_pool::BlockedPool;
 use genre_core::Result;
 use genre_core::audio::{LoadOptions, Signal, Source, load};
 use same_load::assert_same;
@@ -185,4 +187,35 @@ fn float_truncated_and_non_finite_wavs() {
     // The data chunk claims 10 % more than the file holds.
     let claim = (pcm.len() + pcm.len() / 10) as u32 / 4 * 4;
     check("truncated", &wav(1, 2, rate, 16, &pcm, Some(claim)));
+}
+
+/// A two-thread pool whose second thread never comes (stuck for the whole
+/// load): the calling thread reads, converts and resamples everything
+/// itself without waiting for it, and the samples are the one-thread load's.
+#[test]
+fn a_stuck_second_thread_is_not_waited_for() {
+    let (rate, channels, bits) = (44_100, 2, 16);
+    let x = signal(rate as usize * 12 + 17, channels);
+    let file = wav(
+        1,
+        channels as u16,
+        rate,
+        bits,
+        &encode(&x, bits, false),
+        None,
+    );
+    let dir = std::env::temp_dir().join(format!("genre-pcm-stuck-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("stuck.wav");
+    std::fs::write(&path, &file).unwrap();
+    let stuck = BlockedPool::new();
+    for options in options() {
+        let what = format!("stuck worker {options:?}");
+        let one = load_on(1, Source::bytes(&file, Some("clip")), &options);
+        let got = stuck.run(&what, || load(Source::bytes(&file, Some("clip")), &options));
+        assert_same(&one, &got, &what);
+        let got = stuck.run(&what, || load(Source::Path(&path), &options));
+        assert_same(&one, &got, &format!("{what} (file)"));
+    }
+    std::fs::remove_file(&path).unwrap();
 }

@@ -2,8 +2,10 @@
 //! (tests/golden/features, made by tests/scripts/gen_features_golden.py).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod blocked_pool;
 mod features_common;
 
+use blocked_pool::BlockedPool;
 use features_common::{lcg_signal, manifest, max_abs_diff, read_npy};
 use genre_core::features::{
     DbConfig, MelConfig, MelFilterbank, MelNorm, MelSpectrogram, MelSpectrogramConfig, Mfcc,
@@ -100,6 +102,24 @@ fn check(
 
 #[test]
 fn every_golden_case_matches_librosa() {
+    all_cases_match();
+}
+
+/// The same on a one-thread pool, a two-thread pool and a two-thread pool
+/// whose second thread is stuck: the schedule changes nothing.
+#[test]
+fn every_golden_case_matches_librosa_on_any_pool() {
+    for threads in [1, 2] {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(all_cases_match);
+    }
+    BlockedPool::new().run("goldens", all_cases_match);
+}
+
+fn all_cases_match() {
     let m = manifest();
     let cases = m["cases"].as_array().unwrap();
     let mut worst = Vec::new();

@@ -3,12 +3,14 @@
 //! (chunk boundaries move).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod blocked_pool;
 mod features_common;
 
+use blocked_pool::BlockedPool;
 use features_common::lcg_signal;
 use genre_core::features::{
     DbConfig, Matrix, MelSpectrogram, MelSpectrogramConfig, Mfcc, MfccConfig, PARALLEL_MIN_VALUES,
-    delta, power_to_db,
+    SegmentConfig, SegmentExtractor, delta, power_to_db,
 };
 
 fn single(mfcc: &Mfcc, y: &[f32]) -> Matrix {
@@ -165,5 +167,65 @@ fn parallel_power_to_db_and_delta_are_bit_identical() {
             same_bits(&got_delta, &want_delta),
             "delta, {threads} threads"
         );
+    }
+}
+
+/// A worker that never comes (stuck for the whole call) changes no bit of
+/// any split computation, and the calling thread does all the work itself
+/// instead of waiting for it.
+#[test]
+fn a_stuck_worker_changes_nothing_and_is_not_waited_for() {
+    let mut y = lcg_signal(22_050 * 31 + 99);
+    for v in y.iter_mut().skip(300_000).take(3_000) {
+        *v *= 30.0;
+    }
+    let mfcc = Mfcc::new(MfccConfig {
+        n_mfcc: 13,
+        ..Default::default()
+    })
+    .unwrap();
+    let plan = mfcc.mel_spectrogram();
+    let db = DbConfig::default();
+    let segments = SegmentExtractor::new(SegmentConfig::default()).unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let want = one.install(|| {
+        (
+            single(&mfcc, &y),
+            plan.compute(&y).unwrap(),
+            plan.compute_db(&y, &db).unwrap(),
+            segments.extract(&y).unwrap(),
+            segments.mean_mfcc(&y).unwrap(),
+        )
+    });
+    assert_eq!(want.3.count(), 10);
+    let stuck = BlockedPool::new();
+    for round in 0..3 {
+        let got = stuck.run("features", || {
+            (
+                mfcc.compute(&y).unwrap(),
+                mfcc.compute_parallel(&y).unwrap(),
+                plan.compute(&y).unwrap(),
+                plan.compute_db(&y, &db).unwrap(),
+                segments.extract(&y).unwrap(),
+                segments.extract_parallel(&y).unwrap(),
+                segments.mean_mfcc(&y).unwrap(),
+            )
+        });
+        assert!(same_bits(&got.0, &want.0), "mfcc, round {round}");
+        assert!(same_bits(&got.1, &want.0), "mfcc parallel, round {round}");
+        assert!(same_bits(&got.2, &want.1), "melspec, round {round}");
+        assert!(same_bits(&got.3, &want.2), "melspec dB, round {round}");
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for s in [&got.4, &got.5] {
+            assert_eq!(s.windows(), want.3.windows(), "round {round}");
+            assert!(
+                bits(s.as_slice()) == bits(want.3.as_slice()),
+                "segments, round {round}"
+            );
+        }
+        assert!(bits(&got.6) == bits(&want.4), "mean, round {round}");
     }
 }

@@ -3,8 +3,6 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::Matrix;
 use super::db::{self, DbConfig};
 use super::dct::DctScratch;
@@ -12,6 +10,7 @@ use super::mel::{MelConfig, MelFilterbank, MelNorm};
 use super::signal::check_signal;
 use super::simd;
 use super::stft::{BLOCK, BlockSink, BlocksKernel, Lanes, Stft, StftConfig, StftScratch};
+use super::tasks::pull_each;
 use crate::Result;
 use pulp::Simd;
 
@@ -214,7 +213,7 @@ impl MelSpectrogram {
         check_signal("stft", signal)?;
         let frames = self.n_frames(signal.len())?;
         out.resize(self.config.n_mels, frames);
-        let chunk = auto_chunk(frames).unwrap_or(frames);
+        let chunk = if splits(frames) { TASK_FRAMES } else { frames };
         let pieces = MelOut::bands(out.as_mut_slice(), frames, chunk);
         if pieces.len() > 1 {
             return self.run_parallel(signal, frames, chunk, pieces, db);
@@ -277,7 +276,8 @@ impl MelSpectrogram {
     }
 
     /// Runs [`Self::run_blocks`] for piece `i` = frames `i * chunk ..` of
-    /// `pieces` on rayon's threads: the largest value written.
+    /// `pieces`, the pieces pulled one by one by this thread and rayon's
+    /// others ([`pull_each`]): the largest value written.
     fn run_parallel(
         &self,
         signal: &[f32],
@@ -287,19 +287,17 @@ impl MelSpectrogram {
         db: Option<&DbConfig>,
     ) -> Result<f32> {
         let n_mels = self.config.n_mels;
-        let maxima = pieces
-            .into_par_iter()
-            .enumerate()
-            .map_init(
-                || (self.stft.scratch(), vec![[0.0; BLOCK]; n_mels]),
-                |(stft, block), (i, out)| {
-                    let t0 = i * chunk;
-                    let range = t0..(t0 + chunk).min(frames);
-                    self.run_blocks(signal, range, stft, block, out, db)
-                },
-            )
-            .collect::<Result<Vec<f32>>>()?;
-        Ok(maxima.into_iter().fold(f32::NEG_INFINITY, larger))
+        let max = pull_each(
+            pieces.into_iter().enumerate().collect(),
+            || (self.stft.scratch(), vec![[0.0; BLOCK]; n_mels]),
+            |(stft, block), (i, out)| {
+                let t0 = i * chunk;
+                let range = t0..(t0 + chunk).min(frames);
+                self.run_blocks(signal, range, stft, block, out, db)
+            },
+            larger,
+        )?;
+        Ok(max.unwrap_or(f32::NEG_INFINITY))
     }
 
     /// Mel spectrogram (dB without clipping when `db` is given) of the
@@ -339,18 +337,16 @@ impl MelSpectrogram {
 /// then never touch rayon.
 pub const PARALLEL_MIN_FRAMES: usize = 256;
 
-/// Frames per parallel task for a signal of `frames` frames on rayon's
-/// current threads: two chunks per thread so a busy core does not hold up
-/// the rest; a multiple of [`BLOCK`].
-pub(crate) fn chunk_for(frames: usize) -> usize {
-    let tasks = 2 * rayon::current_num_threads().max(1);
-    frames.div_ceil(tasks).next_multiple_of(BLOCK).max(BLOCK)
-}
+/// Frames per task when one signal's frames are split over threads (a
+/// multiple of [`BLOCK`]): ~50 µs of work, so the threads pull ~80 tasks
+/// for 30 s and a late or preempted worker holds up little
+/// ([`pull_each`]).
+pub(crate) const TASK_FRAMES: usize = 2 * BLOCK;
 
-/// [`chunk_for`] when the signal is worth splitting (enough frames and more
-/// than one thread), else `None`.
-pub(crate) fn auto_chunk(frames: usize) -> Option<usize> {
-    (frames >= PARALLEL_MIN_FRAMES && rayon::current_num_threads() > 1).then(|| chunk_for(frames))
+/// Whether the automatic paths split a signal of `frames` frames (enough
+/// frames and more than one thread).
+pub(crate) fn splits(frames: usize) -> bool {
+    frames >= PARALLEL_MIN_FRAMES && rayon::current_num_threads() > 1
 }
 
 /// `top_db` clipping of dB `values` whose largest is `max`.

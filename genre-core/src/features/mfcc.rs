@@ -1,13 +1,12 @@
 //! `librosa.feature.mfcc` with a reusable, thread-shareable extractor.
 
-use rayon::prelude::*;
-
 use super::Matrix;
 use super::db::{DbConfig, clip};
 use super::dct::{Dct, DctScratch};
-use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig, auto_chunk, chunk_for};
+use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig, TASK_FRAMES, splits};
 use super::signal::check_range;
 use super::simd::{self, Kernel};
+use super::tasks::pull_each;
 use crate::{Error, Result};
 use pulp::Simd;
 
@@ -144,17 +143,20 @@ impl Mfcc {
         let mut scratch = self.scratch();
         let mut out = Matrix::default();
         let frames = self.n_frames(signal.len()).unwrap_or(0);
-        match auto_chunk(frames) {
-            Some(chunk) => self.parallel_into(signal, chunk, &mut scratch, &mut out)?,
-            None => self.compute_into(signal, &mut scratch, &mut out)?,
+        if splits(frames) {
+            self.compute_parallel_into(signal, &mut scratch, &mut out)?;
+        } else {
+            self.compute_into(signal, &mut scratch, &mut out)?;
         }
         Ok(out)
     }
 
     /// MFCCs `(n_mfcc, frames)` of one signal on all of rayon's threads:
-    /// chunks of frames are transformed and projected onto the mel bands
-    /// in parallel, then `top_db` clips at the maximum over the whole
-    /// signal and the chunks go through the DCT in parallel.
+    /// small tasks of frames are transformed and projected onto the mel
+    /// bands, then `top_db` clips at the maximum over the whole signal and
+    /// the frames go through the DCT, each pass's tasks pulled by the
+    /// calling thread and whichever of rayon's threads come (the caller
+    /// never waits for a task no worker has started).
     /// Bit-identical to [`Self::compute_into`].
     ///
     /// ```
@@ -184,45 +186,37 @@ impl Mfcc {
         scratch: &mut FeatureScratch,
         out: &mut Matrix,
     ) -> Result<()> {
-        let frames = self.n_frames(signal.len())?;
-        self.parallel_into(signal, chunk_for(frames), scratch, out)
-    }
-
-    /// [`Self::compute_parallel_into`] in tasks of `chunk` frames.
-    fn parallel_into(
-        &self,
-        signal: &[f32],
-        chunk: usize,
-        scratch: &mut FeatureScratch,
-        out: &mut Matrix,
-    ) -> Result<()> {
         let (n_mels, n_mfcc) = (self.config.mel.n_mels, self.config.n_mfcc);
         let db = &self.config.db;
-        let (frames, max) = self
-            .mel
-            .db_frames_parallel(signal, db, chunk, &mut scratch.mel)?;
+        let (frames, max) =
+            self.mel
+                .db_frames_parallel(signal, db, TASK_FRAMES, &mut scratch.mel)?;
         let floor = db.top_db.map(|t| max - t);
         let mut coeffs = std::mem::take(&mut scratch.coeffs);
         coeffs.resize(frames * n_mfcc, 0.0);
-        scratch
+        let tasks = scratch
             .mel
-            .par_chunks_mut(chunk * n_mels)
-            .zip(coeffs.par_chunks_mut(chunk * n_mfcc))
-            .for_each_init(
-                || self.dct.scratch(),
-                |dct, (mel, coeffs)| {
-                    if let Some(floor) = floor {
-                        clip(mel, floor);
-                    }
-                    simd::run(DctKernel {
-                        mfcc: self,
-                        mel,
-                        frames: coeffs.len() / n_mfcc,
-                        dct,
-                        out: coeffs,
-                    });
-                },
-            );
+            .chunks_mut(DCT_TASK_FRAMES * n_mels)
+            .zip(coeffs.chunks_mut(DCT_TASK_FRAMES * n_mfcc))
+            .collect();
+        pull_each(
+            tasks,
+            || self.dct.scratch(),
+            |dct, (mel, coeffs): (&mut [f32], &mut [f32])| {
+                if let Some(floor) = floor {
+                    clip(mel, floor);
+                }
+                simd::run(DctKernel {
+                    mfcc: self,
+                    mel,
+                    frames: coeffs.len() / n_mfcc,
+                    dct,
+                    out: coeffs,
+                });
+                Ok(())
+            },
+            |(), ()| (),
+        )?;
         transpose_into(&coeffs, n_mfcc, frames, out);
         scratch.coeffs = coeffs;
         Ok(())
@@ -280,6 +274,9 @@ impl Mfcc {
         });
     }
 }
+
+/// Frames per task of the parallel clip + DCT pass (~20 µs of work).
+const DCT_TASK_FRAMES: usize = 64;
 
 /// Frame-major `(frames, n_mfcc)` coefficients into `out`, `(n_mfcc, frames)`.
 fn transpose_into(coeffs: &[f32], n_mfcc: usize, frames: usize, out: &mut Matrix) {

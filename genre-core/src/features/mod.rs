@@ -19,6 +19,7 @@ mod segment;
 mod signal;
 mod simd;
 mod stft;
+mod tasks;
 mod window;
 
 pub use db::{DbConfig, PARALLEL_MIN_VALUES, power_to_db};

@@ -9,6 +9,7 @@ use super::MelSpectrogramConfig;
 use super::melspec::FeatureScratch;
 use super::mfcc::{Mfcc, MfccConfig};
 use super::signal::{check_range, check_signal};
+use super::tasks::pull_each;
 use crate::{Error, Result};
 
 /// The seed's GTZAN feature configuration (its `preprocess` script).
@@ -221,23 +222,25 @@ impl SegmentExtractor {
         Ok(out)
     }
 
-    /// As [`Self::extract`], one rayon task per window.
+    /// As [`Self::extract`], the windows pulled one by one by this thread
+    /// and rayon's others (this thread never waits for a window no worker
+    /// has started).
     pub fn extract_parallel(&self, signal: &[f32]) -> Result<Segments> {
         check_signal("segments", signal)?;
         let windows = self.windows(signal);
         let mut out = self.empty_segments(&windows);
         let size = (out.frames * out.n_mfcc).max(1);
-        out.data
-            .par_chunks_exact_mut(size)
-            .zip(windows.par_iter())
-            .try_for_each_init(
-                || self.mfcc.scratch(),
-                |scratch, (chunk, (_, window))| {
-                    self.mfcc
-                        .compute_transposed_into(window, scratch, chunk)
-                        .map(|_| ())
-                },
-            )?;
+        let tasks = out.data.chunks_exact_mut(size).zip(&windows).collect();
+        pull_each(
+            tasks,
+            || self.mfcc.scratch(),
+            |scratch, (chunk, (_, window))| {
+                self.mfcc
+                    .compute_transposed_into(window, scratch, chunk)
+                    .map(|_| ())
+            },
+            |(), ()| (),
+        )?;
         Ok(out)
     }
 
