@@ -23,6 +23,7 @@ mod bands;
 #[doc(hidden)]
 pub mod bench;
 mod bits;
+mod claims;
 mod demux;
 mod frame;
 mod granule;

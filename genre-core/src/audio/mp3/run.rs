@@ -99,6 +99,12 @@ impl<'w> Run<'w> {
         }
     }
 
+    /// Continues from `decoder`'s state (a later part decoded again in
+    /// order from where the part before it stopped).
+    pub fn set_decoder(&mut self, decoder: FrameDecoder) {
+        self.decoder = decoder;
+    }
+
     /// The frame decoder (its state after the frames fed so far).
     pub fn decoder(&self) -> &FrameDecoder {
         &self.decoder

@@ -1,13 +1,19 @@
 //! The split decode equals the sequential one, bit for bit, at every cut
 //! tried on every MP3 fixture, for stereo, mono and resampled mono loads;
-//! a second part primed on too little (forced) is detected and dropped.
+//! a second part primed on too little (forced) is detected and dropped; a
+//! second thread that never starts (its worker blocked) leaves the first
+//! thread decoding on in order; one that falls behind (slowed down) has
+//! half of its frames taken by the first thread, kept when primed right and
+//! decoded again in order when not (forced).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use super::decode_planned;
-use super::split::{self, JOINS, Plan};
+use super::split::{self, CLAIMED, JOINS, Plan, REDONE, TAKEN};
 use crate::audio::decode::Decoded;
 use crate::audio::split_fixtures::{self, windows};
 use crate::audio::window::Window;
@@ -30,7 +36,10 @@ fn split_at(
     prime_nothing: bool,
 ) -> Option<Decoded> {
     decode_planned(data, path, window, |stream, _| {
-        let plan = split::plan_at(stream, target)?;
+        let plan = Plan {
+            await_second: true,
+            ..split::plan_at(stream, target)?
+        };
         if !prime_nothing {
             return Some(plan);
         }
@@ -41,6 +50,27 @@ fn split_at(
         })
     })
     .unwrap()
+}
+
+/// A split decode at the middle of the file with `plan` changed by `tweak`.
+fn split_with(
+    data: &[u8],
+    path: &Path,
+    window: &Window,
+    tweak: impl Fn(Plan) -> Plan,
+) -> Option<Decoded> {
+    decode_planned(data, path, window, |stream, _| {
+        Some(tweak(split::plan_at(stream, data.len() / 2)?))
+    })
+    .unwrap()
+}
+
+/// A pool of two threads.
+fn pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
 }
 
 fn same(a: &Option<Decoded>, b: &Option<Decoded>) -> bool {
@@ -106,4 +136,78 @@ fn an_unprimed_second_part_is_dropped() {
     assert!(tried > 0);
     // A fresh decoder never holds the state of a stream's middle.
     assert_eq!(JOINS.get(), joins_before);
+}
+
+#[test]
+fn a_second_thread_that_never_starts_is_not_waited_for() {
+    let pool = pool();
+    let (mut claimed, mut tried) = (0, 0);
+    for path in fixtures() {
+        let data = std::fs::read(&path).unwrap();
+        for window in windows() {
+            let want = sequential(&data, &path, &window);
+            // One worker blocked: the second part stays queued behind the
+            // first, which finds it not started at the cut.
+            let (started_tx, started_rx) = mpsc::channel();
+            let (release_tx, release_rx) = mpsc::channel::<()>();
+            pool.spawn(move || {
+                started_tx.send(()).unwrap();
+                let _ = release_rx.recv();
+            });
+            started_rx.recv().unwrap();
+            let (got, n) = pool.install(|| {
+                let before = CLAIMED.get();
+                let got = split_with(&data, &path, &window, |plan| plan);
+                (got, CLAIMED.get() - before)
+            });
+            release_tx.send(()).unwrap();
+            assert!(same(&got, &want), "{} ({window:?})", path.display());
+            claimed += n;
+            tried += 1;
+        }
+    }
+    eprintln!("{claimed} of {tried} decodes went on in order at the cut");
+    // Every fixture long enough to be cut at its middle.
+    assert!(claimed * 2 > tried, "{claimed} of {tried}");
+}
+
+/// Split decodes of every fixture and load with a second thread slowed to
+/// one frame per millisecond; the counts of (taken, redone) halves.
+fn slowed(take_unprimed: bool) -> (usize, usize) {
+    let pool = pool();
+    let (mut taken, mut redone) = (0, 0);
+    for path in fixtures() {
+        let data = std::fs::read(&path).unwrap();
+        for window in windows() {
+            let want = sequential(&data, &path, &window);
+            let (got, t, r) = pool.install(|| {
+                let before = (TAKEN.get(), REDONE.get());
+                let got = split_with(&data, &path, &window, |plan| Plan {
+                    pace: Duration::from_millis(1),
+                    await_second: true,
+                    take_unprimed,
+                    ..plan
+                });
+                (got, TAKEN.get() - before.0, REDONE.get() - before.1)
+            });
+            assert!(same(&got, &want), "{} ({window:?})", path.display());
+            (taken, redone) = (taken + t, redone + r);
+        }
+    }
+    (taken, redone)
+}
+
+#[test]
+fn half_of_a_slow_second_part_is_taken() {
+    let (taken, redone) = slowed(false);
+    eprintln!("{taken} halves taken and kept, {redone} decoded again");
+    assert!(taken >= 6, "{taken}");
+    assert_eq!(redone, 0);
+}
+
+#[test]
+fn a_taken_half_primed_on_nothing_is_decoded_again_in_order() {
+    let (taken, redone) = slowed(true);
+    eprintln!("{taken} halves taken and kept, {redone} decoded again");
+    assert!(redone >= 6, "{redone}");
 }
