@@ -1,21 +1,24 @@
 //! The background warm-up `import genre` starts before it imports numpy.
 //!
 //! A new process's first `feature.mfcc` / `melspectrogram` / `segments`
-//! builds its plan (FFT plan, window, mel filterbank, DCT: ~0.3 ms each).
-//! When `import genre` is about to import numpy (tens of milliseconds on the
-//! main thread), `genre/__init__.py` first starts this thread to build the
-//! default plans (`GENRE_NO_WARMUP=1` skips it). It never holds the GIL,
-//! touches no Python object and only fills caches whose contents do not
-//! depend on who built them, so results are the same with or without it.
-//! `os.register_at_fork(before=...)` and `atexit` wait for it to finish, so a
-//! `fork()` never copies it mid-way (holding a lock).
+//! builds its plan (FFT plan, window, mel filterbank, DCT: ~0.3 ms each),
+//! and its first calls fault in fresh memory. When `import genre` is about
+//! to import numpy (tens of milliseconds on the main thread),
+//! `genre/__init__.py` first starts this thread (`GENRE_NO_WARMUP=1` skips
+//! it). It moves off the main thread's core ([`placement`]), builds the
+//! default plans, then faults in the allocator's first 20 MiB
+//! ([`prefault`]). It never holds the GIL, touches no Python object and
+//! only fills caches whose contents do not depend on who built them, so
+//! results are the same with or without it. `os.register_at_fork(before=...)`
+//! and `atexit` wait for it to finish, so a `fork()` never copies it mid-way
+//! (holding a lock).
 //!
 //! Measured and left out (2 cores, fresh processes, 50 interleaved runs):
 //! starting the worker pool early and running a short decode + MFCC on it
 //! made the first `load` ~0.7 ms slower, not faster. numpy's OpenBLAS starts
 //! a thread during `import numpy` that busy-waits on the other core for
-//! ~50 ms after the import, and workers started early were woken next to
-//! it; work beyond the plans only competes with numpy's import for one core.
+//! ~50-100 ms after the import, and workers started early were woken next
+//! to it; the pool is still started by the first call.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -23,10 +26,13 @@ use std::thread::JoinHandle;
 
 use pyo3::prelude::*;
 
-use crate::{features, segments};
+use crate::{features, placement, prefault, segments};
 
 /// Whether a warm-up was started in this process (at most one ever is).
 static STARTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the warm-up faulted in the allocator's first memory.
+static PREFAULTED: AtomicBool = AtomicBool::new(false);
 
 /// The running warm-up, until someone waits for it.
 static RUNNING: Mutex<Option<JoinHandle<()>>> = Mutex::new(None);
@@ -39,9 +45,10 @@ pub(crate) fn start_warmup() -> bool {
     if STARTED.swap(true, Ordering::AcqRel) {
         return false;
     }
+    let main_cpu = placement::current_cpu();
     let spawned = std::thread::Builder::new()
         .name("genre-warmup".into())
-        .spawn(warm_up);
+        .spawn(move || warm_up(main_cpu));
     match spawned {
         Ok(handle) => {
             *RUNNING.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
@@ -65,10 +72,22 @@ pub(crate) fn wait_warmup(py: Python<'_>) {
     }
 }
 
-/// The warm-up itself: the default plans (see the module comment for what
-/// was measured and left out).
-fn warm_up() {
+/// Whether this process's warm-up faulted in the allocator's first memory
+/// (for the tests; `False` until it has, and where it cannot).
+#[pyfunction]
+pub(crate) fn warmup_prefaulted() -> bool {
+    PREFAULTED.load(Ordering::Acquire)
+}
+
+/// The warm-up itself, off `main_cpu` (the core `import genre` runs on):
+/// the default plans, then the allocator's first memory (see the module
+/// comment for what was measured and left out).
+fn warm_up(main_cpu: Option<usize>) {
+    if let Some(cpu) = main_cpu {
+        placement::leave_cpu(cpu);
+    }
     features::warm_default_plans();
     // Errors only mean less is warm; the first call reports them properly.
     drop(segments::extractor(None));
+    PREFAULTED.store(prefault::fault_in_first_memory(), Ordering::Release);
 }
