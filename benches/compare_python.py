@@ -118,10 +118,11 @@ def first_call(kind: str, path: pathlib.Path) -> list[float]:
 def first_calls(path: pathlib.Path, rounds: int) -> None:
     """The first-call row, fair to both sides.
 
-    A new process runs slower right after a process of the *other* library
-    than after one of its own (CPU caches and the kernel's page-table and
-    file caches then hold the other's libraries): genre's ~75 ms first call
-    measured 83-94 ms right after a librosa process. Each round therefore
+    A new process ran slower right after a process of the *other* library
+    than after one of its own: genre's first call measured ~77 ms median
+    after genre processes, 83-94 ms right after librosa processes (2 cores;
+    not isolated further: the CPU caches then hold the ~255 MB librosa process
+    (numba, scipy) instead of genre's ~60 MB). Each round therefore
     runs librosa twice, then genre twice (after ``SETTLE`` each): the first
     of each pair follows the other library, the second its own. The headline
     row compares the second ones (each side after itself, as when a service

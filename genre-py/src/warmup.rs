@@ -18,7 +18,10 @@
 //! made the first `load` ~0.7 ms slower, not faster. numpy's OpenBLAS starts
 //! a thread during `import numpy` that busy-waits on the other core for
 //! ~50-100 ms after the import, and workers started early were woken next
-//! to it; the pool is still started by the first call.
+//! to it. Only creating the pool at the end of this warm-up (no work on it,
+//! the warm-up thread's affinity restored first) measured worse again: 40
+//! interleaved processes at load ~5, import +12 ms, first load +1.4 ms. The
+//! pool is still started by the first call.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
