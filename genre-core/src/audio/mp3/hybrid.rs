@@ -66,27 +66,20 @@ impl Hybrid {
     /// their windowed outputs, overlap-add with this channel's state, apply
     /// frequency inversion, write `out`.
     pub(crate) fn granule(&mut self, spectra: &mut [Spectrum], out: &mut Subbands) {
-        let t = tables();
-        let mut live = 0;
-        for s in spectra.iter_mut() {
-            live = live.max(antialias(s, t));
-        }
         run(Synthesis {
             overlap: &mut self.overlap,
-            t,
+            t: tables(),
             spectra,
-            live_groups: live.div_ceil(LANES),
             out,
         });
     }
 }
 
-/// One granule's transforms and overlap-add, for dispatch.
+/// One granule's butterflies, transforms and overlap-add, for dispatch.
 struct Synthesis<'a> {
     overlap: &'a mut [[Lane; SLOTS]; GROUPS],
     t: &'a Tables,
-    spectra: &'a [Spectrum],
-    live_groups: usize,
+    spectra: &'a mut [Spectrum],
     out: &'a mut Subbands,
 }
 
@@ -97,9 +90,14 @@ impl Kernel for Synthesis<'_> {
             overlap,
             t,
             spectra,
-            live_groups,
             out,
         } = self;
+        let mut live = 0;
+        for s in spectra.iter_mut() {
+            live = live.max(antialias(s, t));
+        }
+        let live_groups = live.div_ceil(LANES);
+        let spectra = &*spectra;
         let zero = simd.splat_f32s(0.0);
         for (g, (overlap, out)) in overlap
             .iter_mut()
@@ -331,6 +329,7 @@ fn fold_sign(i: usize, n: usize) -> f64 {
 /// boundaries of a long block, the one between subbands 0 and 1 of a mixed
 /// block, none for short blocks) that touch a nonzero line; returns the
 /// number of subbands that may hold nonzero lines afterwards.
+#[inline(always)]
 fn antialias(s: &mut Spectrum, t: &Tables) -> usize {
     let nonzero = s.nonzero.min(GRANULE);
     let boundaries = match s.block {
