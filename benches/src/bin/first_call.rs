@@ -1,7 +1,9 @@
 //! `first_call MODE [--spin none|busy|yield] [--spin-ms 50] [--install] [FILE]`:
 //! one process, one first call: times a fresh extractor's first `mfcc`,
-//! `melspec` or `segments` of a 30 s signal, or the first `load` of FILE
-//! (22,050 Hz mono), with rayon's pool not yet started — the way a Python
+//! `melspec` or `segments` of a 30 s signal, the first `load` of FILE
+//! (22,050 Hz mono), or the first `resample` of a 30 s 44.1 kHz mono
+//! signal to 22,050 Hz (with how it went: `path`), with rayon's pool not
+//! yet started — the way a Python
 //! user's first call meets genre. With `--spin busy|yield` another thread
 //! spins for `--spin-ms` (a busy loop, or one that calls `sched_yield` like
 //! numpy's OpenBLAS worker after `import numpy`) and the call starts once
@@ -19,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use genre_benches::test_signal;
-use genre_core::audio::{LoadOptions, load};
+use genre_core::audio::{LoadOptions, SplitKnobs, SplitPath, load, resample_traced};
 use genre_core::features::{
     MelSpectrogram, MelSpectrogramConfig, Mfcc, MfccConfig, SegmentConfig, SegmentExtractor,
 };
@@ -116,6 +118,7 @@ fn main() -> ExitCode {
         n_mfcc: 13,
         ..Default::default()
     };
+    let mut path_note = String::new();
     let spinner = spin(kind, spin_ms);
     let plan_start = Instant::now();
     let ((first, second), plan) = match mode.as_str() {
@@ -134,6 +137,21 @@ fn main() -> ExitCode {
             let t = plan_start.elapsed();
             (twice(install, || plan.extract(&signal).unwrap()), t)
         }
+        "resample" => {
+            let x = test_signal(60.0, 7);
+            let paths = std::sync::Mutex::new(Vec::new());
+            let times = twice(install, || {
+                let (y, path) =
+                    resample_traced(&x, 44_100, 22_050, &SplitKnobs::default()).unwrap();
+                paths.lock().unwrap().push(path);
+                y
+            });
+            let paths = paths.into_inner().unwrap();
+            let split = paths.iter().filter(|&&p| p == SplitPath::Split).count();
+            eprintln!("resample paths: {paths:?}");
+            path_note = format!(", \"splits\": {split}");
+            (times, Duration::ZERO)
+        }
         "load" => {
             let Some(file) = file else {
                 eprintln!("load needs a FILE");
@@ -151,7 +169,7 @@ fn main() -> ExitCode {
         s.join().unwrap();
     }
     println!(
-        "{{\"mode\": \"{mode}\", \"plan_ms\": {:.4}, \"ms\": {first:.4}, \"second_ms\": {second:.4}, \"threads\": {}}}",
+        "{{\"mode\": \"{mode}\", \"plan_ms\": {:.4}, \"ms\": {first:.4}, \"second_ms\": {second:.4}, \"threads\": {}{path_note}}}",
         plan.as_secs_f64() * 1e3,
         rayon::current_num_threads()
     );

@@ -8,10 +8,14 @@
 //! there (a truncated file decodes in order, reporting the truncation), the
 //! samples are integers (nothing to refuse as non-finite), and the load is
 //! long enough to split; everything else streams as before.
+//!
+//! From a file, the second thread reads through its own handle of it
+//! ([`Frames::detached`]), so the calling thread never waits for it.
 
 use std::fs::File;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::decode::Decoded;
 use super::pcm::{self, Encoding, Layout};
@@ -55,29 +59,83 @@ impl Frames for PcmFrames<'_> {
     }
 
     fn get<'s>(&'s self, range: Range<usize>, scratch: &'s mut Scratch) -> Result<&'s [f32]> {
-        let frame_bytes = self.layout.frame_bytes();
-        let from = self.first + (range.start * frame_bytes) as u64;
-        let len = range.len() * frame_bytes;
-        let Scratch { bytes, samples } = scratch;
-        let bytes: &[u8] = match self.data {
-            Data::Bytes(data) => usize::try_from(from)
-                .ok()
-                .and_then(|from| data.get(from..from.checked_add(len)?))
-                .unwrap_or_default(),
-            Data::File(file) => {
-                bytes.resize(len, 0);
-                read_exact_at(file, bytes, from).map_err(|source| Error::Io {
-                    path: self.path.to_path_buf(),
-                    source,
-                })?;
-                bytes
-            }
-        };
-        samples.clear();
-        let channels = self.layout.channels;
-        pcm::convert(self.layout.encoding, bytes, channels, channels > 1, samples);
-        Ok(samples)
+        read(
+            self.data,
+            self.first,
+            self.layout,
+            self.path,
+            range,
+            scratch,
+        )
     }
+
+    fn detached(&self) -> Option<Arc<dyn Frames + Send>> {
+        let Data::File(file) = self.data else {
+            return None;
+        };
+        let owned = OwnedFile {
+            file: file.try_clone().ok()?,
+            first: self.first,
+            frames: self.frames,
+            layout: self.layout,
+            path: self.path.to_path_buf(),
+        };
+        Some(Arc::new(owned))
+    }
+}
+
+/// [`PcmFrames`] of a file through a handle of its own.
+struct OwnedFile {
+    file: File,
+    first: u64,
+    frames: usize,
+    layout: Layout,
+    path: PathBuf,
+}
+
+impl Frames for OwnedFile {
+    fn len(&self) -> usize {
+        self.frames
+    }
+
+    fn get<'s>(&'s self, range: Range<usize>, scratch: &'s mut Scratch) -> Result<&'s [f32]> {
+        let data = Data::File(&self.file);
+        read(data, self.first, self.layout, &self.path, range, scratch)
+    }
+}
+
+/// Frames `range` of the data chunk whose frame 0 is at byte `first`,
+/// converted to the f32 channel mean in `scratch`.
+fn read<'s>(
+    data: Data<'_>,
+    first: u64,
+    layout: Layout,
+    path: &Path,
+    range: Range<usize>,
+    scratch: &'s mut Scratch,
+) -> Result<&'s [f32]> {
+    let frame_bytes = layout.frame_bytes();
+    let from = first + (range.start * frame_bytes) as u64;
+    let len = range.len() * frame_bytes;
+    let Scratch { bytes, samples } = scratch;
+    let bytes: &[u8] = match data {
+        Data::Bytes(data) => usize::try_from(from)
+            .ok()
+            .and_then(|from| data.get(from..from.checked_add(len)?))
+            .unwrap_or_default(),
+        Data::File(file) => {
+            bytes.resize(len, 0);
+            read_exact_at(file, bytes, from).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            bytes
+        }
+    };
+    samples.clear();
+    let channels = layout.channels;
+    pcm::convert(layout.encoding, bytes, channels, channels > 1, samples);
+    Ok(samples)
 }
 
 #[cfg(unix)]

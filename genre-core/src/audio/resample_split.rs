@@ -39,11 +39,15 @@
 //! one-thread pool, or a pool busy with other files), or the fresh stream
 //! is still running then (a descheduled thread), the first part finishes
 //! alone — the one stream's cost — and the fresh stream stops at its next
-//! chunk.
+//! chunk. When the input can be handed over ([`Frames::detached`]: a file
+//! read at offsets), the second part is a detached job that owns its
+//! input, so the calling thread returns at once even when the other thread
+//! is preempted in the middle of a chunk (a `rayon::join` would wait for it
+//! to be scheduled again, a whole time slice on a busy core).
 
 use std::ops::Range;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::resample::{FEED_FRAMES, Resampler, fixed_length};
 use super::resample_grid::Grid;
@@ -58,6 +62,13 @@ pub(crate) trait Frames: Sync {
     /// Frames `range` (within `len`), written to `scratch` if they must be
     /// made.
     fn get<'a>(&'a self, range: Range<usize>, scratch: &'a mut Scratch) -> Result<&'a [f32]>;
+
+    /// The same frames owned by a value another thread can keep after the
+    /// call returns, when that is cheap (no copy of the data); `None`
+    /// otherwise.
+    fn detached(&self) -> Option<Arc<dyn Frames + Send>> {
+        None
+    }
 }
 
 /// A thread's buffers for [`Frames::get`].
@@ -248,8 +259,10 @@ struct Meeting {
     plan: OnceLock<Plan>,
     /// The one stream finished alone: the fresh one may stop.
     abandoned: AtomicBool,
-    /// The fresh stream is done (or failed).
+    /// The fresh stream is done (or failed, or never started).
     fresh_done: AtomicBool,
+    /// A detached second part's result, set before `fresh_done`.
+    fresh: Mutex<Option<Result<Vec<f32>>>>,
 }
 
 impl Meeting {
@@ -290,17 +303,43 @@ pub(crate) fn resample_frames(
         feed(&mut first, input, 0..n, &mut Scratch::default())?;
         return Ok((first.finish()?, SplitPath::OneStream));
     };
-    let meeting = Meeting {
+    let meeting = Arc::new(Meeting {
         progress: AtomicUsize::new(0),
         start: AtomicUsize::new(UNDECIDED),
         plan: OnceLock::new(),
         abandoned: AtomicBool::new(false),
         fresh_done: AtomicBool::new(false),
+        fresh: Mutex::new(None),
+    });
+    let (first, second) = match input.detached() {
+        Some(owned) => {
+            let (shared, detached_knobs) = (Arc::clone(&meeting), *knobs);
+            rayon::spawn(move || {
+                let fresh = run_second(&*owned, &split, &shared, &detached_knobs);
+                // Published before `fresh_done`.
+                *shared.fresh.lock().unwrap_or_else(PoisonError::into_inner) = fresh;
+                shared.fresh_done.store(true, Ordering::Release);
+            });
+            let first = run_first(first, input, &meeting, knobs.patient);
+            let second = match &first {
+                Ok(First::Head(..)) => meeting
+                    .fresh
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take(),
+                _ => None,
+            };
+            (first, second)
+        }
+        None => rayon::join(
+            || run_first(first, input, &meeting, knobs.patient),
+            || {
+                let fresh = run_second(input, &split, &meeting, knobs);
+                meeting.fresh_done.store(true, Ordering::Release);
+                fresh
+            },
+        ),
     };
-    let (first, second) = rayon::join(
-        || run_first(first, input, &meeting, knobs.patient),
-        || run_second(input, &split, &meeting, knobs),
-    );
     let (mut first, plan) = match first? {
         First::Whole(y) => return Ok((y, SplitPath::OneStream)),
         First::Head(first, plan) => (first, plan),
@@ -407,9 +446,7 @@ fn run_second(
         }
         fresh.finish_raw().map(Some)
     };
-    let result = run().transpose();
-    meeting.fresh_done.store(true, Ordering::Release);
-    result
+    run().transpose()
 }
 
 /// The fresh stream's outputs from the plan's `check_from` on, when they
@@ -425,4 +462,69 @@ fn agreeing_part<'f>(head: &[f32], fresh: &'f [f32], plan: &Plan) -> Option<&'f 
             .zip(overlap)
             .all(|(a, b)| a.to_bits() == b.to_bits());
     same.then_some(fresh)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Frames behind an `Arc`, handed over whole: the detached path.
+    struct Shared(Arc<Vec<f32>>);
+
+    impl Frames for Shared {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+
+        fn get<'a>(&'a self, range: Range<usize>, _: &'a mut Scratch) -> Result<&'a [f32]> {
+            Ok(self.0.get(range).unwrap_or_default())
+        }
+
+        fn detached(&self) -> Option<Arc<dyn Frames + Send>> {
+            Some(Arc::new(Shared(Arc::clone(&self.0))))
+        }
+    }
+
+    #[test]
+    fn a_detached_second_part_gives_the_one_streams_samples() {
+        let mut s = 0x2545_f491_u32;
+        let x: Vec<f32> = (0..44_100 * 9 + 123)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 17;
+                s ^= s << 5;
+                (s as f32 / u32::MAX as f32 - 0.5) * 1.8
+            })
+            .collect();
+        let alone = SplitKnobs {
+            min_frames: Some(usize::MAX),
+            ..Default::default()
+        };
+        let (want, path) = resample_frames(&x[..], 44_100, 22_050, &alone).unwrap();
+        assert_eq!(path, SplitPath::OneStream);
+        let input = Shared(Arc::new(x));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let bits = |y: &[f32]| y.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        for knobs in [
+            SplitKnobs {
+                patient: true,
+                ..Default::default()
+            },
+            SplitKnobs::default(),
+        ] {
+            for _ in 0..5 {
+                let (got, path) = pool
+                    .install(|| resample_frames(&input, 44_100, 22_050, &knobs))
+                    .unwrap();
+                assert!(bits(&got) == bits(&want), "{path:?}, {knobs:?}");
+                if knobs.patient {
+                    assert_eq!(path, SplitPath::Split);
+                }
+            }
+        }
+    }
 }
