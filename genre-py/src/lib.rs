@@ -12,7 +12,6 @@ mod features;
 mod model;
 mod placement;
 mod plans;
-mod prefault;
 mod runtime;
 mod segments;
 mod source;
@@ -101,7 +100,6 @@ fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(drift::drift_report, m)?)?;
     m.add_function(wrap_pyfunction!(warmup::start_warmup, m)?)?;
     m.add_function(wrap_pyfunction!(warmup::wait_warmup, m)?)?;
-    m.add_function(wrap_pyfunction!(warmup::warmup_prefaulted, m)?)?;
     m.add_function(wrap_pyfunction!(cached_plans, m)?)?;
     Ok(())
 }

@@ -56,20 +56,6 @@ def test_no_warmup_when_numpy_is_already_imported() -> None:
     assert out.stdout == "[0, 0, 0]\n"
 
 
-def _huge_pages() -> bool:
-    try:
-        return "[never]" not in Path("/sys/kernel/mm/transparent_hugepage/enabled").read_text()
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(sys.platform != "linux" or not _huge_pages(), reason="needs transparent huge pages")
-def test_warmup_faults_in_the_allocators_first_memory() -> None:
-    code = "import genre\ngenre._genre.wait_warmup()\nprint(genre._genre.warmup_prefaulted())"
-    assert run(code).stdout == "True\n"
-    assert run(code, warmup=False).stdout == "False\n"
-
-
 @pytest.mark.parametrize("value", ["1", "yes"])
 def test_genre_no_warmup_skips_it(value: str) -> None:
     code = """

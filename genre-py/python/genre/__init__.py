@@ -14,13 +14,12 @@ model and extraction modules (and the stdlib modules they use) are imported
 on first access, which keeps a new process's first call short.
 
 When ``import genre`` is about to import numpy, it first starts a background
-thread that, on another core than the main thread's, builds the default
-feature plans (FFT plan, mel filterbank, DCT) and faults in the allocator's
-first 20 MiB while numpy's import keeps the main thread busy, so the first
-``load`` and ``mfcc`` neither build plans nor wait for the kernel to zero
-fresh pages. It never holds the GIL and does not change any result;
-``os.fork()`` and interpreter exit wait for it (a few milliseconds). Set the
-environment variable ``GENRE_NO_WARMUP=1`` to skip it.
+thread that builds the default feature plans (FFT plan, mel filterbank, DCT),
+on another core than the main thread's, while numpy's import keeps the main
+thread busy, so the first ``mfcc`` does not build them. It never holds the
+GIL and does not change any result; ``os.fork()`` and interpreter exit wait
+for it (about a millisecond). Set the environment variable
+``GENRE_NO_WARMUP=1`` to skip it.
 """
 
 from __future__ import annotations
