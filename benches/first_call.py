@@ -6,8 +6,9 @@ with the other core quiet or taken by a spinning thread.
     /work/venvs/py5k/bin/python benches/first_call.py [--runs 15] [--python]
 
 Rust rows: `first_call MODE --spin none|busy|yield` (see its doc comment):
-a fresh extractor's first mfcc / melspec / segments of a 30 s signal and the
-first load of a 30 s 44.1 kHz stereo 16-bit WAV to 22,050 Hz mono, while a
+a fresh extractor's first mfcc / melspec / segments of a 30 s signal, the
+first load of a 30 s 44.1 kHz stereo 16-bit WAV to 22,050 Hz mono and the
+first resample of a 30 s 44.1 kHz mono signal to 22,050 Hz, while a
 thread spins for 50 ms on the other core (a busy loop, or one that calls
 sched_yield) or not. `--install` rows run the call inside rayon's pool like
 genre-py does. Python rows (`--python`, needs genre installed in this
@@ -64,19 +65,19 @@ def load_average() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def rust_rows(wav: pathlib.Path, runs: int, install: bool) -> None:
-    modes = ["mfcc", "melspec", "segments", "load"]
+def rust_rows(wav: pathlib.Path, runs: int, install: bool, binary: pathlib.Path) -> None:
+    modes = ["mfcc", "melspec", "segments", "load", "resample"]
     spins = ["none", "busy", "yield"]
     results: dict[tuple[str, str], list[tuple[float, float]]] = {(m, s): [] for m in modes for s in spins}
     before = load_average()
     for _ in range(runs):
         for m in modes:
             for s in spins:
-                cmd = [str(BIN), m, "--spin", s] + (["--install"] if install else []) + [str(wav)]
+                cmd = [str(binary), m, "--spin", s] + (["--install"] if install else []) + [str(wav)]
                 out = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
                 results[(m, s)].append((out["ms"], out["second_ms"]))
     how = "inside rayon's pool (--install)" if install else "on the main thread"
-    print(f"\nRust first call {how}, median of {runs} fresh processes (ms; load {before} -> {load_average()})")
+    print(f"\nRust first call {how} ({binary}), median of {runs} fresh processes (ms; load {before} -> {load_average()})")
     print(f"| {'call':<10} | {'quiet':>15} | {'busy spinner':>15} | {'yield spinner':>15} |")
     print(f"|{'-' * 12}|{'-' * 17}|{'-' * 17}|{'-' * 17}|")
     for m in modes:
@@ -115,12 +116,13 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15, help="fresh processes per cell")
     ap.add_argument("--python", action="store_true", help="also time genre-py's first calls")
     ap.add_argument("--no-rust", action="store_true", help="skip the Rust rows")
+    ap.add_argument("--bin", type=pathlib.Path, default=BIN, help="the first_call binary (e.g. an older build, for A/B)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         wav = make_wav(pathlib.Path(tmp))
         if not args.no_rust:
-            rust_rows(wav, args.runs, install=False)
-            rust_rows(wav, args.runs, install=True)
+            rust_rows(wav, args.runs, install=False, binary=args.bin)
+            rust_rows(wav, args.runs, install=True, binary=args.bin)
         if args.python:
             python_rows(wav, args.runs)
 

@@ -161,18 +161,23 @@ fn integer_wavs() {
         (44_100, 3, 32),
         (22_050 * 4, 2, 8),
     ] {
-        // Long enough for the second thread to join in most loads.
-        let x = signal(rate as usize * 12 + 17, channels);
-        let file = wav(
-            1,
-            channels as u16,
-            rate,
-            bits,
-            &encode(&x, bits, false),
-            None,
-        );
+        let file = integer_wav(rate, channels, bits);
         check(&format!("pcm{bits}_{rate}_{channels}ch"), &file);
     }
+}
+
+/// An integer PCM WAV of 12 s: long enough for the second thread to join
+/// in most loads.
+fn integer_wav(rate: u32, channels: usize, bits: u16) -> Vec<u8> {
+    let x = signal(rate as usize * 12 + 17, channels);
+    wav(
+        1,
+        channels as u16,
+        rate,
+        bits,
+        &encode(&x, bits, false),
+        None,
+    )
 }
 
 fn float_truncated_and_non_finite_wavs() {
@@ -194,16 +199,7 @@ fn float_truncated_and_non_finite_wavs() {
 /// itself without waiting for it, and the samples are the one-thread load's.
 #[test]
 fn a_stuck_second_thread_is_not_waited_for() {
-    let (rate, channels, bits) = (44_100, 2, 16);
-    let x = signal(rate as usize * 12 + 17, channels);
-    let file = wav(
-        1,
-        channels as u16,
-        rate,
-        bits,
-        &encode(&x, bits, false),
-        None,
-    );
+    let file = integer_wav(44_100, 2, 16);
     let dir = std::env::temp_dir().join(format!("genre-pcm-stuck-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("stuck.wav");
