@@ -74,8 +74,10 @@ def rust_rows(wav: pathlib.Path, runs: int, install: bool, binary: pathlib.Path)
         for m in modes:
             for s in spins:
                 cmd = [str(binary), m, "--spin", s] + (["--install"] if install else []) + [str(wav)]
-                out = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
-                results[(m, s)].append((out["ms"], out["second_ms"]))
+                run = subprocess.run(cmd, capture_output=True, text=True)
+                if run.returncode == 0:  # an older build may lack a mode
+                    out = json.loads(run.stdout)
+                    results[(m, s)].append((out["ms"], out["second_ms"]))
     how = "inside rayon's pool (--install)" if install else "on the main thread"
     print(f"\nRust first call {how} ({binary}), median of {runs} fresh processes (ms; load {before} -> {load_average()})")
     print(f"| {'call':<10} | {'quiet':>15} | {'busy spinner':>15} | {'yield spinner':>15} |")
@@ -84,6 +86,9 @@ def rust_rows(wav: pathlib.Path, runs: int, install: bool, binary: pathlib.Path)
         cells = []
         for s in spins:
             r = results[(m, s)]
+            if not r:
+                cells.append("n/a")
+                continue
             first = statistics.median(x for x, _ in r)
             second = statistics.median(y for _, y in r)
             cells.append(f"{first:6.2f} ({second:5.2f})")
