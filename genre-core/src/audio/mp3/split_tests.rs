@@ -65,6 +65,18 @@ fn split_with(
     .unwrap()
 }
 
+/// Calls `check` with every fixture (path, bytes) and load (window), and
+/// that load's sequential decode.
+fn for_each_load(mut check: impl FnMut(&Path, &[u8], &Window, Option<Decoded>)) {
+    for path in fixtures() {
+        let data = std::fs::read(&path).unwrap();
+        for window in windows() {
+            let want = sequential(&data, &path, &window);
+            check(&path, &data, &window, want);
+        }
+    }
+}
+
 /// A pool of two threads.
 fn pool() -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
@@ -142,30 +154,26 @@ fn an_unprimed_second_part_is_dropped() {
 fn a_second_thread_that_never_starts_is_not_waited_for() {
     let pool = pool();
     let (mut claimed, mut tried) = (0, 0);
-    for path in fixtures() {
-        let data = std::fs::read(&path).unwrap();
-        for window in windows() {
-            let want = sequential(&data, &path, &window);
-            // One worker blocked: the second part stays queued behind the
-            // first, which finds it not started at the cut.
-            let (started_tx, started_rx) = mpsc::channel();
-            let (release_tx, release_rx) = mpsc::channel::<()>();
-            pool.spawn(move || {
-                started_tx.send(()).unwrap();
-                let _ = release_rx.recv();
-            });
-            started_rx.recv().unwrap();
-            let (got, n) = pool.install(|| {
-                let before = CLAIMED.get();
-                let got = split_with(&data, &path, &window, |plan| plan);
-                (got, CLAIMED.get() - before)
-            });
-            release_tx.send(()).unwrap();
-            assert!(same(&got, &want), "{} ({window:?})", path.display());
-            claimed += n;
-            tried += 1;
-        }
-    }
+    for_each_load(|path, data, window, want| {
+        // One worker blocked: the second part stays queued behind the
+        // first, which finds it not started at the cut.
+        let (started_tx, started_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        pool.spawn(move || {
+            started_tx.send(()).unwrap();
+            let _ = release_rx.recv();
+        });
+        started_rx.recv().unwrap();
+        let (got, n) = pool.install(|| {
+            let before = CLAIMED.get();
+            let got = split_with(data, path, window, |plan| plan);
+            (got, CLAIMED.get() - before)
+        });
+        release_tx.send(()).unwrap();
+        assert!(same(&got, &want), "{} ({window:?})", path.display());
+        claimed += n;
+        tried += 1;
+    });
     eprintln!("{claimed} of {tried} decodes went on in order at the cut");
     // Every fixture long enough to be cut at its middle.
     assert!(claimed * 2 > tried, "{claimed} of {tried}");
@@ -176,24 +184,20 @@ fn a_second_thread_that_never_starts_is_not_waited_for() {
 fn slowed(take_unprimed: bool) -> (usize, usize) {
     let pool = pool();
     let (mut taken, mut redone) = (0, 0);
-    for path in fixtures() {
-        let data = std::fs::read(&path).unwrap();
-        for window in windows() {
-            let want = sequential(&data, &path, &window);
-            let (got, t, r) = pool.install(|| {
-                let before = (TAKEN.get(), REDONE.get());
-                let got = split_with(&data, &path, &window, |plan| Plan {
-                    pace: Duration::from_millis(1),
-                    await_second: true,
-                    take_unprimed,
-                    ..plan
-                });
-                (got, TAKEN.get() - before.0, REDONE.get() - before.1)
+    for_each_load(|path, data, window, want| {
+        let (got, t, r) = pool.install(|| {
+            let before = (TAKEN.get(), REDONE.get());
+            let got = split_with(data, path, window, |plan| Plan {
+                pace: Duration::from_millis(1),
+                await_second: true,
+                take_unprimed,
+                ..plan
             });
-            assert!(same(&got, &want), "{} ({window:?})", path.display());
-            (taken, redone) = (taken + t, redone + r);
-        }
-    }
+            (got, TAKEN.get() - before.0, REDONE.get() - before.1)
+        });
+        assert!(same(&got, &want), "{} ({window:?})", path.display());
+        (taken, redone) = (taken + t, redone + r);
+    });
     (taken, redone)
 }
 
