@@ -50,9 +50,11 @@ impl Claims {
 
     /// The first thread takes the second half of the frames the second
     /// thread has not claimed (of `total` after the cut), when it has
-    /// started and at least `min` are left: the index of the first frame
-    /// taken (the second thread decodes the frames before it).
-    pub fn take_half(&self, total: usize, min: usize) -> Option<usize> {
+    /// started and at least `min` are left: the indices of the first frame
+    /// taken (the second thread decodes the frames before it) and of the
+    /// frame after the last (the limit before: a half taken earlier starts
+    /// there).
+    pub fn take_half(&self, total: usize, min: usize) -> Option<(usize, usize)> {
         let mut v = self.0.load(Ordering::Acquire);
         loop {
             let (next, limit) = ((v & INDEX) as usize, (v >> 32) as usize);
@@ -66,7 +68,7 @@ impl Claims {
                 .0
                 .compare_exchange_weak(v, word, Ordering::AcqRel, Ordering::Acquire)
             {
-                Ok(_) => return Some(from),
+                Ok(_) => return Some((from, end)),
                 Err(now) => v = now,
             }
         }
@@ -105,8 +107,10 @@ mod tests {
             assert!(c.claim());
         }
         // Frames 10..100 are left: the second thread keeps 10..55.
-        assert_eq!(c.take_half(100, 8), Some(55));
-        for _ in 10..55 {
+        assert_eq!(c.take_half(100, 8), Some((55, 100)));
+        // Again: it keeps 10..32.
+        assert_eq!(c.take_half(100, 8), Some((32, 55)));
+        for _ in 10..32 {
             assert!(c.claim());
         }
         assert!(!c.claim());

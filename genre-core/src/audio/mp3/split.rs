@@ -23,7 +23,9 @@
 //! first part done, nothing forwarded to resample), the first thread takes
 //! the second half of what is left, primed like the cut, and checked the
 //! same way against the second thread's state where it stopped (different:
-//! it decodes that half again in order from that state).
+//! it decodes that half again in order from that state) — again each time
+//! it runs out of forwarded samples, each half checked against the end of
+//! the part before it.
 
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
@@ -212,8 +214,9 @@ struct Later<'w> {
 
 /// A half of the second part the first thread took.
 struct Taken<'w> {
-    /// `(pos, ts)` of its first frame.
+    /// `(pos, ts)` of its first frame, and its count of frames.
     from: At,
+    frames: usize,
     /// The decoder primed for it, before its first frame.
     primed: Box<FrameDecoder>,
     run: Run<'w>,
@@ -227,8 +230,9 @@ enum First<'w> {
     /// It decoded everything itself, in order; `true`: from the cut
     /// because the second thread had not started.
     InOrder(bool),
-    /// The second part continues it; maybe the first thread took its end.
-    Joined(Option<Box<Taken<'w>>>),
+    /// The second part continues it; the halves of it the first thread
+    /// took, the last in the stream first.
+    Joined(Vec<Box<Taken<'w>>>),
 }
 
 /// What both threads share.
@@ -297,19 +301,24 @@ pub(super) fn decode(
     }
     // Failures straddling the cuts count together, as in order.
     let carried = straddle(run.consecutive_errors(), &end, &second, path)?;
-    let taken = match taken {
-        Some(taken) => Some(keep_or_redo(&shared, taken, &second)?),
-        None => None,
-    };
+    // The taken halves in stream order, each checked against the state
+    // where the part before it ended.
+    let mut parts = Vec::with_capacity(taken.len());
+    for taken in taken.into_iter().rev() {
+        let before = parts.last().map_or(&second, |(run, _)| run).decoder();
+        let part = keep_or_redo(&shared, taken, before)?;
+        parts.push(part);
+    }
     if let (Some(c), Some(later)) = (run.collector(), second.into_collector()) {
         c.append(later)?;
     }
-    if let Some((taken, end)) = taken {
+    let mut carried = carried;
+    for (taken, end) in parts {
         let end = end?;
         if !end.supported {
             return Ok(None);
         }
-        straddle(carried, &end, &taken, path)?;
+        carried = straddle(carried, &end, &taken, path)?;
         if let (Some(c), Some(later)) = (run.collector(), taken.into_collector()) {
             c.append(later)?;
         }
@@ -341,9 +350,9 @@ fn straddle(carried: usize, end: &PartEnd, run: &Run<'_>, path: &Path) -> Result
 fn keep_or_redo<'r>(
     shared: &'r Shared<'_>,
     taken: Box<Taken<'r>>,
-    second: &Run<'_>,
+    before: &FrameDecoder,
 ) -> Result<(Run<'r>, Result<PartEnd>)> {
-    if second.decoder().same_state(&taken.primed) {
+    if before.same_state(&taken.primed) {
         #[cfg(test)]
         TAKEN.set(TAKEN.get() + 1);
         let Taken { run, end, .. } = *taken;
@@ -352,12 +361,9 @@ fn keep_or_redo<'r>(
     #[cfg(test)]
     REDONE.set(REDONE.get() + 1);
     let mut run = shared.part_run()?;
-    run.set_decoder(second.decoder().clone());
-    let end = feed_part(
-        &mut run,
-        shared.stream.frames_from(taken.from.0, taken.from.1),
-        || true,
-    );
+    run.set_decoder(before.clone());
+    let frames = shared.stream.frames_from(taken.from.0, taken.from.1);
+    let end = feed_part(&mut run, frames.take(taken.frames), || true);
     Ok((run, end))
 }
 
@@ -441,24 +447,24 @@ fn first_part<'r>(
         return Ok(First::InOrder(claimed));
     }
     let Some(rx) = forwarded else {
-        return Ok(First::Joined(take_half(shared)?));
+        return Ok(First::Joined(take_half(shared)?.into_iter().collect()));
     };
-    let mut taken = None;
-    let mut tried = false;
+    let mut taken = Vec::new();
     loop {
         let chunk = match rx.try_recv() {
             Ok(chunk) => chunk,
             Err(TryRecvError::Disconnected) => break,
-            Err(TryRecvError::Empty) if !tried => {
+            Err(TryRecvError::Empty) => {
                 // Nothing to resample: the second thread is behind.
-                tried = true;
-                taken = take_half(shared)?;
-                continue;
+                if let Some(half) = take_half(shared)? {
+                    taken.push(half);
+                    continue;
+                }
+                match recv_helping(&rx) {
+                    Some(chunk) => chunk,
+                    None => break,
+                }
             }
-            Err(TryRecvError::Empty) => match recv_helping(&rx) {
-                Some(chunk) => chunk,
-                None => break,
-            },
         };
         if let Some(c) = run.collector() {
             c.sink().take_forwarded(&chunk)?;
@@ -480,7 +486,7 @@ fn take_half<'r>(shared: &'r Shared<'_>) -> Result<Option<Box<Taken<'r>>>> {
         .iter()
         .position(|&(pos, _)| pos >= plan.cut)
         .unwrap_or(walked.len());
-    let Some(from) = shared.claims.take_half(walked.len() - cut, MIN_TAKE) else {
+    let Some((from, until)) = shared.claims.take_half(walked.len() - cut, MIN_TAKE) else {
         return Ok(None);
     };
     // `take_half` returns an index below the count: never `None`.
@@ -503,9 +509,15 @@ fn take_half<'r>(shared: &'r Shared<'_>) -> Result<Option<Box<Taken<'r>>>> {
         run.prime(&frame);
     }
     let primed = Box::new(run.decoder().clone());
-    let end = feed_part(&mut run, stream.frames_from(start.0, start.1), || true);
+    let frames = until - from;
+    let end = feed_part(
+        &mut run,
+        stream.frames_from(start.0, start.1).take(frames),
+        || true,
+    );
     Ok(Some(Box::new(Taken {
         from: start,
+        frames,
         primed,
         run,
         end,
