@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use blocked_pool::BlockedPool;
 use genre_core::Result;
 use genre_core::audio::{LoadOptions, Signal, Source, load};
-use same_load::assert_same;
+use same_load::{assert_same, options};
 
 /// A canonical WAV: `format` 1 (integer PCM) or 3 (float), the samples
 /// given as little-endian bytes; `claim` overrides the data chunk length.
@@ -89,29 +89,6 @@ fn load_on(threads: usize, source: Source<'_>, options: &LoadOptions) -> Result<
                 .unwrap()
         })
         .install(|| load(source, options))
-}
-
-fn options() -> Vec<LoadOptions> {
-    vec![
-        LoadOptions::default(),
-        LoadOptions {
-            offset: 0.3,
-            duration: Some(2.5),
-            ..Default::default()
-        },
-        LoadOptions {
-            sr: Some(16_000),
-            ..Default::default()
-        },
-        LoadOptions {
-            mono: false,
-            ..Default::default()
-        },
-        LoadOptions {
-            duration: Some(1.0),
-            ..Default::default()
-        },
-    ]
 }
 
 /// Compares one-thread and two-thread loads of `file`, from bytes and from

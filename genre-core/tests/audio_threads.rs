@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use genre_core::Result;
 use genre_core::audio::{LoadOptions, Signal, Source, info, load};
-use same_load::assert_same;
+use same_load::{assert_same, options};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -24,24 +24,6 @@ fn load_on(threads: usize, data: &[u8], options: &LoadOptions) -> Result<Signal>
         .build()
         .unwrap()
         .install(|| load(Source::bytes(data, Some("clip")), options))
-}
-
-fn options() -> [LoadOptions; 4] {
-    [
-        LoadOptions::default(),
-        LoadOptions {
-            sr: Some(16_000),
-            ..Default::default()
-        },
-        LoadOptions {
-            mono: false,
-            ..Default::default()
-        },
-        LoadOptions {
-            sr: None,
-            ..Default::default()
-        },
-    ]
 }
 
 /// ~6 s of MPEG-1 layer III: the 44.1 kHz fixture's audio frames eight
