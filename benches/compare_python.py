@@ -13,9 +13,10 @@ Keras rows appear when ``keras`` is importable (python-examples/training/require
 3. ``Classifier.predict`` (file → genre) vs librosa + onnxruntime (and Keras);
 4. first-call latency in a fresh process: ``import`` + one load + mfcc
    (median of --first-calls processes per side, alternated);
-5. genre's first call step by step (``import genre`` with numpy, first load,
-   first mfcc, then a second load and mfcc in the same process), with the
-   import-time warm-up and with ``GENRE_NO_WARMUP=1``, alternated.
+5. genre's first call step by step (``import genre``, the first load, which
+   imports numpy while the file decodes, the first mfcc, then a second load
+   and mfcc in the same process), with the import-time warm-up and with
+   ``GENRE_NO_WARMUP=1``, alternated.
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ t.append(T()); f.append(faults())
 print(" ".join(f"{(b - a) * 1e3:.3f}" for a, b in zip(t, t[1:])))
 print(" ".join(str(b - a) for a, b in zip(f, f[1:])))
 """
-BREAKDOWN_STEPS = ["import genre (with numpy)", "first load", "first mfcc", "second load", "second mfcc"]
+BREAKDOWN_STEPS = ["import genre", "first load (imports numpy)", "first mfcc", "second load", "second mfcc"]
 
 
 def breakdown(path: pathlib.Path, runs: int) -> None:

@@ -1,11 +1,13 @@
 //! `genre.load`, `genre.info`: audio decoding and `librosa.load`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use genre_core::audio::{self, AudioInfo, LoadOptions};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 
 use crate::errors::{IntoPyResult, config_error};
-use crate::runtime::{detach, detach_short};
+use crate::runtime::{detach, detach_importing, detach_short};
 use crate::source::Input;
 
 /// Whole files up to this size (a second of 16 kHz 16-bit WAV, two of a
@@ -21,6 +23,22 @@ pub(crate) fn sample_rate(parameter: &'static str, sr: i64) -> PyResult<u32> {
             &format!("{sr} is not a positive sample rate in Hz"),
         )
     })
+}
+
+/// Whether numpy is in `sys.modules` (`import genre` does not import it;
+/// the first load does). Once it is, it stays: later calls skip the lookup.
+fn numpy_imported(py: Python<'_>) -> bool {
+    static IMPORTED: AtomicBool = AtomicBool::new(false);
+    if IMPORTED.load(Ordering::Relaxed) {
+        return true;
+    }
+    let found = py
+        .import("sys")
+        .and_then(|sys| sys.getattr("modules"))
+        .and_then(|modules| modules.contains("numpy"))
+        .unwrap_or(false);
+    IMPORTED.store(found, Ordering::Relaxed);
+    found
 }
 
 /// `load(source, name, sr, mono, offset, duration, max_duration)` → `(y, sr)`,
@@ -53,7 +71,10 @@ pub(crate) fn load<'py>(
     // PCM window), and from any other thread that would start rayon's global
     // pool, which a forked child cannot use. tests/test_extract.py checks
     // that no call starts it.
-    let signal = if data.len().is_some_and(|n| n <= SHORT_FILE_BYTES) {
+    let signal = if !numpy_imported(py) {
+        // The array below needs numpy: import it while the file decodes.
+        detach_importing(py, "numpy", run)?
+    } else if data.len().is_some_and(|n| n <= SHORT_FILE_BYTES) {
         detach_short(py, run)?
     } else {
         detach(py, run)?

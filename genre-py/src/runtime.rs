@@ -93,6 +93,28 @@ where
     Ok(py.detach(|| pool.install(work)))
 }
 
+/// [`detach`] that imports the Python module `module` on the calling
+/// thread while the pool runs `work`: a new process's first `genre.load`
+/// decodes its file during numpy's import (tens of milliseconds) instead
+/// of after it. The import holds the GIL only while it runs Python code;
+/// waiting for `work` does not. An import error is returned after `work`
+/// has finished (its result is then dropped).
+pub(crate) fn detach_importing<T, F>(py: Python<'_>, module: &str, work: F) -> PyResult<T>
+where
+    F: FnOnce() -> T + Send,
+    T: Send,
+{
+    let pool = shared_pool()?;
+    let mut out = None;
+    py.detach(|| {
+        pool.in_place_scope(|scope| {
+            scope.spawn(|_| out = Some(work()));
+            Python::attach(|py| py.import(module).map(drop))
+        })
+    })?;
+    out.ok_or_else(|| PyRuntimeError::new_err("a worker thread returned no result"))
+}
+
 /// [`detach`] for work expected to take tens of microseconds (a short
 /// file's load): the caller waits for it by yielding its core for up to
 /// [`SPIN`] before it blocks. A blocked caller's (virtual) CPU goes idle,

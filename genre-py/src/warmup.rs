@@ -1,9 +1,10 @@
-//! The background warm-up `import genre` starts before it imports numpy.
+//! The background warm-up `import genre` starts when numpy is not imported yet.
 //!
 //! A new process's first `feature.mfcc` / `melspectrogram` / `segments`
 //! builds its plan (FFT plan, window, mel filterbank, DCT: ~0.3 ms each).
-//! When `import genre` is about to import numpy (tens of milliseconds on the
-//! main thread), `genre/__init__.py` first starts this thread to build the
+//! When numpy's import is still to come (tens of milliseconds on the main
+//! thread, by the caller or in the first `genre.load`), `genre/__init__.py`
+//! starts this thread to build the
 //! default plans (`GENRE_NO_WARMUP=1` skips it), on another core than the
 //! main thread's ([`placement`]). It never holds the GIL, touches no Python
 //! object and only fills caches whose contents do not depend on who built

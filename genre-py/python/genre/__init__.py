@@ -13,13 +13,18 @@ statistics — all running with the GIL released.
 model and extraction modules (and the stdlib modules they use) are imported
 on first access, which keeps a new process's first call short.
 
-When ``import genre`` is about to import numpy, it first starts a background
+``import genre`` does not import numpy either. When numpy is not imported
+yet, the first ``genre.load`` imports it (its result is a numpy array) while
+genre's threads decode the file, so a new process pays for numpy's import
+(tens of milliseconds) and the decoding at the same time, not one after the
+other.
+
+When ``import genre`` runs before numpy's import, it also starts a background
 thread that builds the default feature plans (FFT plan, mel filterbank, DCT),
-on another core than the main thread's, while numpy's import keeps the main
-thread busy, so the first ``mfcc`` does not build them. It never holds the
-GIL and does not change any result; ``os.fork()`` and interpreter exit wait
-for it (about a millisecond). Set the environment variable
-``GENRE_NO_WARMUP=1`` to skip it.
+on another core than the main thread's, so the first ``mfcc`` does not build
+them. It never holds the GIL and does not change any result; ``os.fork()``
+and interpreter exit wait for it (about a millisecond). Set the environment
+variable ``GENRE_NO_WARMUP=1`` to skip it.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import os as _os
 import sys as _sys
 
 # The native module first: it does not need numpy, so the warm-up can run
-# while numpy is imported below.
+# while numpy is imported (by the caller or by the first ``genre.load``).
 from genre import _genre
 
 
@@ -45,13 +50,17 @@ def _start_warmup() -> bool:
     return True
 
 
-# Only worth it while numpy's import is still to come (tens of milliseconds):
-# otherwise it would compete with the caller's first call.
+# Only worth it while numpy's import is still to come (tens of milliseconds,
+# in the first ``genre.load``): otherwise it would compete with the caller's first call.
 if "numpy" not in _sys.modules and _os.environ.get("GENRE_NO_WARMUP", "") in ("", "0"):
     _start_warmup()
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# Not `typing.TYPE_CHECKING`: the first call of a new process waits for what
+# `import genre` imports, and `typing` (with `re`, `enum`, ...) is ~3 ms that
+# numpy's import, overlapped with the first load's decoding, pays anyway.
+TYPE_CHECKING = False
 
 from genre import feature
 from genre._audio import get_duration, info, load
@@ -67,6 +76,8 @@ from genre.exceptions import (
 from genre.feature import power_to_db
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from genre import drift
     from genre._model import Classifier
     from genre._pipeline import Extraction, extract, mean_mfcc, segments

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
-
 from genre import _convert, _genre
 from genre._genre import AudioInfo
 
-if TYPE_CHECKING:  # numpy.typing only for type checkers: it costs ~0.5 ms at import
+# numpy is imported where it is used: the first ``load`` imports it while the
+# file decodes (see ``genre/__init__.py``).
+TYPE_CHECKING = False  # not typing's: see genre/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
+
     import numpy.typing as npt
 
 
@@ -20,7 +21,7 @@ def load(
     mono: bool = True,
     offset: float = 0.0,
     duration: float | None = None,
-    dtype: npt.DTypeLike = np.float32,
+    dtype: npt.DTypeLike = "float32",
     res_type: str = "soxr_hq",
     max_duration: float = 3600.0,
 ) -> tuple[npt.NDArray[Any], int]:
@@ -53,6 +54,8 @@ def load(
         duration=None if duration is None else float(duration),
         max_duration=float(max_duration),
     )
+    import numpy as np  # imported by now: ``y`` is an array
+
     if np.dtype(dtype) != np.float32:
         y = y.astype(dtype)
     return y, rate
@@ -92,6 +95,8 @@ def get_duration(
     """
     if path is not None:
         return info(path).duration
+    import numpy as np
+
     if y is not None:
         return float(np.shape(y)[-1]) / _convert.rate(sr)
     if S is not None:

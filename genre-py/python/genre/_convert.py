@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Union
-
-import numpy as np
+import sys
 
 from genre.exceptions import ConfigError
 
-if TYPE_CHECKING:  # numpy.typing only for type checkers: it costs ~0.5 ms at import
+# numpy is imported where it is used: ``import genre`` leaves it to the first
+# ``genre.load`` (see ``genre/__init__.py``).
+TYPE_CHECKING = False  # not typing's: see genre/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
     import numpy.typing as npt
 
-#: Anything genre accepts as audio input: a path, encoded bytes, or a binary file-like object.
-AudioSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, Any]
+#: Anything genre accepts as audio input: a path, encoded bytes, or a binary
+#: file-like object (``object``: checked by :func:`source` at run time).
+AudioSource = str | os.PathLike[str] | bytes | bytearray | memoryview | object
+
 
 
 def source(obj: Any) -> tuple[str | bytes, str | None]:
@@ -43,11 +49,14 @@ def source(obj: Any) -> tuple[str | bytes, str | None]:
 
 def is_signal(obj: Any) -> bool:
     """Whether ``obj`` is sample data (an array or a sequence of numbers) rather than a source."""
-    return isinstance(obj, (np.ndarray, list, tuple))
+    np = sys.modules.get("numpy")  # no numpy yet: obj cannot be an array
+    return isinstance(obj, (list, tuple)) or (np is not None and isinstance(obj, np.ndarray))
 
 
 def float32(x: Any, name: str) -> npt.NDArray[np.float32]:
     """``x`` as a C-contiguous float32 array (a copy only when needed; 0-d stays 0-d)."""
+    import numpy as np
+
     arr = np.asarray(x)
     if np.iscomplexobj(arr):
         raise ConfigError(f"invalid {name}: complex values are not supported")
@@ -66,7 +75,9 @@ def signal(y: Any, name: str = "y") -> npt.NDArray[np.float32]:
 
 def rate(sr: Any, name: str = "sr") -> int:
     """A positive integer sample rate (ints, or floats with an integral value)."""
-    if isinstance(sr, bool) or not isinstance(sr, (int, float, np.integer, np.floating)):
+    np = sys.modules.get("numpy")  # no numpy yet: sr cannot be a numpy number
+    numbers = (int, float) if np is None else (int, float, np.integer, np.floating)
+    if isinstance(sr, bool) or not isinstance(sr, numbers):
         raise ConfigError(f"invalid {name}: {sr!r} is not a sample rate in Hz")
     if float(sr) != int(sr) or int(sr) <= 0:
         raise ConfigError(f"invalid {name}: {sr!r} is not a positive integer sample rate")

@@ -16,16 +16,18 @@ padding modes, DCT types) raise :class:`genre.ConfigError` naming them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
-
-import numpy as np
-
 from genre import _convert, _genre
 from genre.exceptions import ConfigError
 
 __all__ = ["mfcc", "melspectrogram", "delta"]
 
-if TYPE_CHECKING:  # numpy.typing only for type checkers: it costs ~0.5 ms at import
+# numpy is imported where it is used: ``import genre`` leaves it to the first
+# ``genre.load`` (see ``genre/__init__.py``).
+TYPE_CHECKING = False  # not typing's: see genre/__init__.py
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    import numpy as np
     import numpy.typing as npt
 
     _F32 = npt.NDArray[np.float32]
@@ -33,6 +35,8 @@ if TYPE_CHECKING:  # numpy.typing only for type checkers: it costs ~0.5 ms at im
 
 def _per_channel(y: _F32, compute: Callable[[_F32], _F32]) -> _F32:
     """Applies ``compute`` to every channel of ``(..., n)`` and restacks."""
+    import numpy as np
+
     if y.ndim == 1:
         return compute(y)
     if y.size == 0:
@@ -155,6 +159,8 @@ def delta(
     >>> np.allclose(genre.feature.delta(ramp), 2.0, atol=1e-4)
     True
     """
+    import numpy as np
+
     _convert.only("mode", mode, "interp")
     arr = _convert.float32(data, "data")
     if arr.ndim == 0:
@@ -181,6 +187,8 @@ def power_to_db(
     >>> genre.power_to_db(np.array([1.0, 100.0]), ref=np.max)
     array([-20.,   0.], dtype=float32)
     """
+    import numpy as np
+
     arr = np.asarray(S)
     if np.iscomplexobj(arr):
         arr = np.abs(arr)  # librosa warns and uses the magnitude
