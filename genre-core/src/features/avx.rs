@@ -133,67 +133,123 @@ pub(crate) fn db_block(v3: V3, block: &mut [Lanes], amin: f32, offset: f64, max:
     }
 }
 
-/// [`super::stft::separate`] for bins `1 ..= 4G`, `G = (n/2) / 4` groups
-/// of four bins: returns `4G`; the caller does bin 0 and the rest.
-/// Per bin the same float operations as the portable `pair`: the sum
-/// `z + zn` and difference `z - zn` in float64 give `are`, `bre` and `aim`
-/// exactly, and `-bim` (its square is the same), rounded to float32,
-/// squared and added in float32.
+/// [`super::rfft::PowerFft`]'s untangling of bins `1 ..= 4G` and their
+/// mirrors `N - k`, `G = (N/2 - 1) / 4` groups of four bins (`N =
+/// z.len()`), into `power` (one value per bin): returns `4G`; the caller
+/// does bin 0 and the rest. Per bin the same float operations, in the same
+/// order, as the portable `pair_power`.
 #[inline(always)]
-pub(crate) fn separate<const J: usize>(
+pub(crate) fn untangle(
     v3: V3,
-    buffer: &[Complex<f64>],
-    power: &mut [Lanes],
+    z: &[Complex<f64>],
+    twiddle_re: &[f64],
+    twiddle_im: &[f64],
+    power: &mut [f32],
 ) -> usize {
-    let avx = v3.avx;
-    let n = buffer.len();
-    let groups = (n / 2) / 4;
-    let flat: &[f64] = pulp::bytemuck::cast_slice(buffer);
-    let (Some(up), Some(down), Some(out)) = (
+    let (avx, avx2, sse) = (v3.avx, v3.avx2, v3.sse);
+    let n = z.len();
+    let groups = (n / 2).saturating_sub(1) / 4;
+    let flat: &[f64] = pulp::bytemuck::cast_slice(z);
+    // Bins 1 .. 1 + 4G, and bins N - 4G .. N, which mirror them backwards.
+    let (left, right) = power.split_at_mut((n - 4 * groups).min(power.len()));
+    let (Some(up), Some(down), Some(wr), Some(wi), Some(lo), Some(hi)) = (
         flat.get(2..2 + 8 * groups),
         flat.get(2 * (n - 4 * groups)..2 * n),
-        power.get_mut(1..1 + 4 * groups),
+        twiddle_re.get(1..1 + 4 * groups),
+        twiddle_im.get(1..1 + 4 * groups),
+        left.get_mut(1..1 + 4 * groups),
+        right.get_mut(..4 * groups),
     ) else {
         return 0;
     };
     let (up, _) = up.as_chunks::<8>();
     let (down, _) = down.as_chunks::<8>();
-    let (out, _) = out.as_chunks_mut::<4>();
-    for ((z, zn), p) in up.iter().zip(down.iter().rev()).zip(out) {
-        // Bins k..k+4 and, in memory order, bins n-k-3 ..= n-k.
-        let z01: __m256d = cast([z[0], z[1], z[2], z[3]]);
-        let z23: __m256d = cast([z[4], z[5], z[6], z[7]]);
-        let m0: __m256d = cast([zn[0], zn[1], zn[2], zn[3]]);
-        let m1: __m256d = cast([zn[4], zn[5], zn[6], zn[7]]);
-        // Swap the two complex values: [n-k, n-k-1] and [n-k-2, n-k-3].
-        let zn01 = avx._mm256_permute2f128_pd::<1>(m1, m1);
-        let zn23 = avx._mm256_permute2f128_pd::<1>(m0, m0);
-        let (a01, b01) = parts(v3, z01, zn01);
-        let (a23, b23) = parts(v3, z23, zn23);
-        let a = avx._mm256_set_m128(a23, a01);
-        let b = avx._mm256_set_m128(b23, b01);
-        let (a2, b2) = (avx._mm256_mul_ps(a, a), avx._mm256_mul_ps(b, b));
-        // [A_k, A_k+1, B_k, B_k+1 | A_k+2, A_k+3, B_k+2, B_k+3] …
-        let ab = avx._mm256_hadd_ps(a2, b2);
-        // … to [A_k, B_k, A_k+1, B_k+1 | …].
-        let ab: [f32; 8] = cast(avx._mm256_permute_ps::<0b11_01_10_00>(ab));
-        for (bin, pair) in p.iter_mut().zip(ab.as_chunks::<2>().0) {
-            if let Some(v) = bin.get_mut(2 * J..2 * J + 2) {
-                v.copy_from_slice(pair);
-            }
-        }
+    let (wr, _) = wr.as_chunks::<4>();
+    let (wi, _) = wi.as_chunks::<4>();
+    let (lo, _) = lo.as_chunks_mut::<4>();
+    let (hi, _) = hi.as_chunks_mut::<4>();
+    let all = up
+        .iter()
+        .zip(down.iter().rev())
+        .zip(wr.iter().zip(wi))
+        .zip(lo.iter_mut().zip(hi.iter_mut().rev()));
+    for (((z, y), (wr, wi)), (lo, hi)) in all {
+        // z: bins k .. k+4 as [re, im] pairs; y: bins N-k-3 ..= N-k.
+        let z01: __m256d = cast(*z.first_chunk::<4>().unwrap_or(&[0.0; 4]));
+        let z23: __m256d = cast(*z.last_chunk::<4>().unwrap_or(&[0.0; 4]));
+        let y32: __m256d = cast(*y.first_chunk::<4>().unwrap_or(&[0.0; 4]));
+        let y10: __m256d = cast(*y.last_chunk::<4>().unwrap_or(&[0.0; 4]));
+        // unpack gives lanes [0, 2, 1, 3] of z and [1, 3, 0, 2] of y
+        // (y_i = bin N-k-i); the permutes restore the order 0, 1, 2, 3.
+        let zr = avx2._mm256_permute4x64_pd::<0b11_01_10_00>(avx._mm256_unpacklo_pd(z01, z23));
+        let zi = avx2._mm256_permute4x64_pd::<0b11_01_10_00>(avx._mm256_unpackhi_pd(z01, z23));
+        let yr = avx2._mm256_permute4x64_pd::<0b01_11_00_10>(avx._mm256_unpacklo_pd(y10, y32));
+        let yi = avx2._mm256_permute4x64_pd::<0b01_11_00_10>(avx._mm256_unpackhi_pd(y10, y32));
+        let (ar, ai) = (avx._mm256_add_pd(zr, yr), avx._mm256_sub_pd(zi, yi));
+        let (br, bi) = (avx._mm256_sub_pd(zr, yr), avx._mm256_add_pd(zi, yi));
+        let (wr, wi): (__m256d, __m256d) = (cast(*wr), cast(*wi));
+        let cr = avx._mm256_add_pd(avx._mm256_mul_pd(wr, bi), avx._mm256_mul_pd(wi, br));
+        let ci = avx._mm256_sub_pd(avx._mm256_mul_pd(wi, bi), avx._mm256_mul_pd(wr, br));
+        let square = |re: __m256d, im: __m256d| -> __m128 {
+            let (re, im) = (avx._mm256_cvtpd_ps(re), avx._mm256_cvtpd_ps(im));
+            sse._mm_add_ps(sse._mm_mul_ps(re, re), sse._mm_mul_ps(im, im))
+        };
+        *lo = cast(square(avx._mm256_add_pd(ar, cr), avx._mm256_add_pd(ai, ci)));
+        // Bins N-k-i for i = 0, 1, 2, 3, stored in memory order.
+        let pn = square(avx._mm256_sub_pd(ar, cr), avx._mm256_sub_pd(ai, ci));
+        *hi = cast(sse._mm_shuffle_ps::<0b00_01_10_11>(pn, pn));
     }
     4 * groups
 }
 
-/// `[are, aim]` and `[-bim, bre]` of two bins `z` paired with `zn`, in
-/// float32 (see [`separate`]).
+/// [`super::stft`]'s `transpose` of the first `8G` bins, `G = n_bins / 8`:
+/// `power[k][l] = rows[l * n_bins + k]` for the eight rows of `rows`, by
+/// 8 × 8 register transposes. Returns `8G`; the caller does the rest.
 #[inline(always)]
-fn parts(v3: V3, z: __m256d, zn: __m256d) -> (__m128, __m128) {
+pub(crate) fn transpose(v3: V3, rows: &[f32], n_bins: usize, power: &mut [Lanes]) -> usize {
     let avx = v3.avx;
-    let sum = avx._mm256_add_pd(z, zn);
-    let diff = avx._mm256_sub_pd(z, zn);
-    let a = avx._mm256_cvtpd_ps(avx._mm256_blend_pd::<0b1010>(sum, diff));
-    let b = avx._mm256_cvtpd_ps(avx._mm256_blend_pd::<0b1010>(diff, sum));
-    (a, b)
+    let groups = n_bins / 8;
+    let row = |l: usize| -> &[[f32; 8]] {
+        let r = rows.get(l * n_bins..l * n_bins + 8 * groups);
+        r.unwrap_or_default().as_chunks::<8>().0
+    };
+    let r: [&[[f32; 8]]; 8] = std::array::from_fn(row);
+    let Some(out) = power.get_mut(..8 * groups) else {
+        return 0;
+    };
+    if r.iter().any(|r| r.len() != groups) {
+        return 0;
+    }
+    for (g, out) in out.as_chunks_mut::<8>().0.iter_mut().enumerate() {
+        let v: [__m256; 8] = std::array::from_fn(|l| {
+            let bins = r.get(l).and_then(|r| r.get(g));
+            cast(bins.copied().unwrap_or_default())
+        });
+        // Rows 2i and 2i+1 interleaved: bins 0, 1, 4, 5 (lo) and 2, 3, 6, 7 (hi).
+        let lo: [__m256; 4] =
+            std::array::from_fn(|i| avx._mm256_unpacklo_ps(v[2 * i], v[2 * i + 1]));
+        let hi: [__m256; 4] =
+            std::array::from_fn(|i| avx._mm256_unpackhi_ps(v[2 * i], v[2 * i + 1]));
+        // Four rows of bins j and j + 4, j = 0, 1, 2, 3 (rows 0-3 in s[j],
+        // rows 4-7 in s[j + 4]).
+        let s: [__m256; 8] = [
+            avx._mm256_shuffle_ps::<0x44>(lo[0], lo[1]),
+            avx._mm256_shuffle_ps::<0xEE>(lo[0], lo[1]),
+            avx._mm256_shuffle_ps::<0x44>(hi[0], hi[1]),
+            avx._mm256_shuffle_ps::<0xEE>(hi[0], hi[1]),
+            avx._mm256_shuffle_ps::<0x44>(lo[2], lo[3]),
+            avx._mm256_shuffle_ps::<0xEE>(lo[2], lo[3]),
+            avx._mm256_shuffle_ps::<0x44>(hi[2], hi[3]),
+            avx._mm256_shuffle_ps::<0xEE>(hi[2], hi[3]),
+        ];
+        for (j, o) in out.iter_mut().enumerate() {
+            let (a, b) = (s[j % 4], s[j % 4 + 4]);
+            *o = cast(if j < 4 {
+                avx._mm256_permute2f128_ps::<0x20>(a, b)
+            } else {
+                avx._mm256_permute2f128_ps::<0x31>(a, b)
+            });
+        }
+    }
+    8 * groups
 }

@@ -404,7 +404,7 @@ struct MelSink<'a> {
 impl BlockSink for MelSink<'_> {
     #[inline(always)]
     fn block<S: Simd>(&mut self, simd: S, t0: usize, count: usize, power: &[Lanes]) {
-        // The powers are four times the true ones (see `stft::separate`).
+        // The powers are four times the true ones (see `rfft::PowerFft::power`).
         self.bank.apply_block(power, 0.25, self.block);
         if let Some((amin, offset)) = self.db {
             db::db_block(simd::avx(simd), self.block, amin, offset, &mut self.max);

@@ -15,6 +15,7 @@ mod matrix;
 mod mel;
 mod melspec;
 mod mfcc;
+mod rfft;
 mod segment;
 mod signal;
 mod simd;

@@ -2,20 +2,15 @@
 //! `np.abs(D) ** 2`.
 //!
 //! Precision follows librosa: the float64 periodic Hann window times the
-//! float32 samples gives float64 frames, transformed by a float64 FFT.
-//! Frames are transformed two at a time — one as the real part, the next as
-//! the imaginary part of one complex FFT — and separated by symmetry, which
-//! costs less than two real FFTs.
+//! float32 samples gives float64 frames, transformed by a float64 real FFT
+//! ([`super::rfft`]), rounded to complex64 and squared in float32.
 
 use std::ops::Range;
-use std::sync::Arc;
-
-use rustfft::num_complex::Complex;
-use rustfft::{Fft, FftPlanner};
 
 use super::Matrix;
+use super::rfft::{PowerFft, PowerFftScratch};
 use super::signal::{check_range, check_signal};
-use super::simd::{self, Avx, Kernel};
+use super::simd::{self, Kernel};
 use super::window::{hann_periodic, pad_center};
 use crate::{Error, Result};
 use pulp::Simd;
@@ -92,38 +87,28 @@ impl StftConfig {
     }
 }
 
-/// A reusable STFT plan: window and FFT plan, `Send + Sync`.
-#[derive(Clone)]
+/// A reusable STFT plan: window, FFT plan and twiddles, `Send + Sync`.
+#[derive(Debug, Clone)]
 pub struct Stft {
     config: StftConfig,
     window: Vec<f64>,
-    fft: Arc<dyn Fft<f64>>,
+    fft: PowerFft,
 }
 
-impl std::fmt::Debug for Stft {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stft")
-            .field("config", &self.config)
-            .finish()
-    }
-}
-
-/// Frames transformed together: four complex FFTs of two real frames each.
+/// Frames whose power spectra are handed on together.
 pub(crate) const BLOCK: usize = 8;
 
 /// One value per frame of a block.
 pub(crate) type Lanes = [f32; BLOCK];
 
-/// FFT buffers per block.
-const PAIRS: usize = BLOCK / 2;
-
 /// Per-thread working memory for [`Stft`]; make one with [`Stft::scratch`].
 #[derive(Debug, Clone)]
 pub struct StftScratch {
-    /// One FFT buffer of `n_fft` values (two frames at a time).
-    buffer: Vec<Complex<f64>>,
-    fft_scratch: Vec<Complex<f64>>,
-    /// Per bin `k < 1 + n_fft/2`, four times the power of the block's frames.
+    fft: PowerFftScratch,
+    /// Four times the power of each frame of a block, one row of
+    /// `1 + n_fft/2` bins per frame, written while the FFT output is in L1.
+    rows: Vec<f32>,
+    /// The same transposed: per bin, the block's frames side by side.
     power: Vec<Lanes>,
 }
 
@@ -143,7 +128,7 @@ impl Stft {
         config.validate()?;
         let win_length = config.win_length.unwrap_or(config.n_fft);
         let window = pad_center(&hann_periodic(win_length), config.n_fft);
-        let fft = FftPlanner::<f64>::new().plan_fft_forward(config.n_fft);
+        let fft = PowerFft::new(config.n_fft);
         Ok(Self {
             config,
             window,
@@ -158,11 +143,9 @@ impl Stft {
 
     /// Fresh working memory for one thread.
     pub fn scratch(&self) -> StftScratch {
-        let zero = Complex::new(0.0, 0.0);
-        let n = self.config.n_fft;
         StftScratch {
-            buffer: vec![zero; n],
-            fft_scratch: vec![zero; self.fft.get_inplace_scratch_len()],
+            fft: self.fft.scratch(),
+            rows: vec![0.0; BLOCK * self.config.n_bins()],
             power: vec![[0.0; BLOCK]; self.config.n_bins()],
         }
     }
@@ -196,14 +179,9 @@ impl Stft {
         Ok(out)
     }
 
-    /// Windowed frame `t` (zero-padded at the edges) into the real
-    /// (`IMAG == false`) or imaginary parts of `buffer`.
-    fn load_edge_frame<const IMAG: bool>(
-        &self,
-        signal: &[f32],
-        t: usize,
-        buffer: &mut [Complex<f64>],
-    ) {
+    /// Windowed frame `t` (zero-padded at the edges) into `out`, `n_fft` values.
+    #[inline(always)]
+    fn load_frame(&self, signal: &[f32], t: usize, out: &mut [f64]) {
         let n_fft = self.config.n_fft;
         let pad = if self.config.center { n_fft / 2 } else { 0 };
         let len = signal.len();
@@ -215,69 +193,21 @@ impl Stft {
         let count = len.saturating_sub(sig_start).min(n_fft - first);
         let samples = signal.get(sig_start..sig_start + count).unwrap_or_default();
         let window = self.window.get(first..first + count).unwrap_or_default();
-        let (head, rest) = buffer.split_at_mut(first.min(buffer.len()));
+        let (head, rest) = out.split_at_mut(first.min(out.len()));
         let (body, tail) = rest.split_at_mut(count.min(rest.len()));
-        if IMAG {
-            head.iter_mut().for_each(|c| c.im = 0.0);
-            tail.iter_mut().for_each(|c| c.im = 0.0);
-            for ((c, &w), &x) in body.iter_mut().zip(window).zip(samples) {
-                c.im = w * f64::from(x);
-            }
-        } else {
-            head.iter_mut().for_each(|c| c.re = 0.0);
-            tail.iter_mut().for_each(|c| c.re = 0.0);
-            for ((c, &w), &x) in body.iter_mut().zip(window).zip(samples) {
-                c.re = w * f64::from(x);
-            }
-        }
-    }
-
-    /// The `n_fft` samples of frame `t` when it lies wholly inside the signal.
-    #[inline(always)]
-    fn interior<'a>(&self, signal: &'a [f32], t: usize) -> Option<&'a [f32]> {
-        let pad = if self.config.center {
-            self.config.n_fft / 2
-        } else {
-            0
-        };
-        let start = (t * self.config.hop_length).checked_sub(pad)?;
-        signal.get(start..start + self.config.n_fft)
-    }
-
-    /// Frames `t` and `t + 1` (or zeros when `t + 1` is past the end) into
-    /// the real and imaginary parts of `buffer`.
-    #[inline(always)]
-    fn load_pair(&self, signal: &[f32], t: usize, frames: usize, buffer: &mut [Complex<f64>]) {
-        let window = &self.window;
-        let a = self.interior(signal, t);
-        let b = if t + 1 < frames {
-            self.interior(signal, t + 1)
-        } else {
-            None
-        };
-        match (a, b) {
-            (Some(a), Some(b)) => {
-                for (((c, &w), &x), &y) in buffer.iter_mut().zip(window).zip(a).zip(b) {
-                    *c = Complex::new(w * f64::from(x), w * f64::from(y));
-                }
-            }
-            _ => {
-                self.load_edge_frame::<false>(signal, t, buffer);
-                if t + 1 < frames {
-                    self.load_edge_frame::<true>(signal, t + 1, buffer);
-                } else {
-                    buffer.iter_mut().for_each(|c| c.im = 0.0);
-                }
-            }
+        head.fill(0.0);
+        tail.fill(0.0);
+        for ((o, &w), &x) in body.iter_mut().zip(window).zip(samples) {
+            *o = w * f64::from(x);
         }
     }
 
     /// Calls `sink.block` for every block of [`BLOCK`] frames starting in
     /// `range` (its start a multiple of [`BLOCK`], its end at most the
-    /// number of frames), in order. Each frame is paired with the same
-    /// neighbour whatever the range, so splitting the frames into ranges
-    /// gives bit-identical results. The caller checks the signal; allocation-free.
-    /// Runs inside a [`simd::run`] kernel. Returns the signal's frame count.
+    /// number of frames), in order. Every frame is transformed on its own,
+    /// so splitting the frames into ranges gives bit-identical results.
+    /// The caller checks the signal; allocation-free. Runs inside a
+    /// [`simd::run`] kernel. Returns the signal's frame count.
     #[inline(always)]
     pub(crate) fn for_each_block<S: Simd>(
         &self,
@@ -289,82 +219,42 @@ impl Stft {
     ) -> Result<usize> {
         let frames = self.config.n_frames(signal.len())?;
         let avx = simd::avx(simd);
+        let n_bins = self.config.n_bins();
         let end = range.end.min(frames);
         let mut t0 = range.start;
         while t0 < end {
-            for j in 0..PAIRS {
-                let t = t0 + 2 * j;
-                let power = &mut scratch.power;
+            let StftScratch { fft, rows, power } = scratch;
+            for (lane, row) in rows.chunks_exact_mut(n_bins).enumerate() {
+                let t = t0 + lane;
                 if t < end {
-                    // Transformed and separated while it is in L1.
-                    self.load_pair(signal, t, frames, &mut scratch.buffer);
-                    self.fft
-                        .process_with_scratch(&mut scratch.buffer, &mut scratch.fft_scratch);
-                    match j {
-                        0 => separate::<0>(avx, &scratch.buffer, power),
-                        1 => separate::<1>(avx, &scratch.buffer, power),
-                        2 => separate::<2>(avx, &scratch.buffer, power),
-                        _ => separate::<3>(avx, &scratch.buffer, power),
-                    }
+                    self.load_frame(signal, t, self.fft.input(fft));
+                    self.fft.power(avx, fft, row);
                 } else {
-                    for p in power.iter_mut() {
-                        for v in p.iter_mut().skip(2 * j).take(2) {
-                            *v = 0.0;
-                        }
-                    }
+                    row.fill(0.0);
                 }
             }
-            sink.block(simd, t0, (end - t0).min(BLOCK), &scratch.power);
+            transpose(avx, rows, n_bins, power);
+            sink.block(simd, t0, (end - t0).min(BLOCK), power);
             t0 += BLOCK;
         }
         Ok(frames)
     }
 }
 
-/// Splits the FFT `Z` of `a + i b` into the power spectra of the two real
-/// frames: `A[k] = (Z[k] + conj Z[n-k]) / 2`, `B[k] = (Z[k] - conj Z[n-k]) / 2i`.
-/// librosa stores the STFT as complex64, so each part is rounded to float32
-/// before squaring (in float32). The halving is left out — it commutes
-/// exactly with the rounding — so the powers are four times the true ones.
-/// The buffer holds frames `2J` and `2J + 1` of the block: their powers go
-/// to lanes `2J` and `2J + 1` of every bin.
+/// `power[k][l] = rows[l * n_bins + k]`: the block's [`BLOCK`] rows of
+/// `n_bins` values, bin by bin.
 #[inline(always)]
-fn separate<const J: usize>(avx: Option<Avx>, buffer: &[Complex<f64>], power: &mut [Lanes]) {
-    #[inline(always)]
-    fn pair(z: Complex<f64>, zn: Complex<f64>) -> (f32, f32) {
-        let are = (z.re + zn.re) as f32;
-        let aim = (z.im - zn.im) as f32;
-        let bre = (z.im + zn.im) as f32;
-        let bim = (zn.re - z.re) as f32;
-        (are * are + aim * aim, bre * bre + bim * bim)
-    }
-    #[inline(always)]
-    fn put<const J: usize>(p: &mut Lanes, (a, b): (f32, f32)) {
-        if let Some(v) = p.get_mut(2 * J..2 * J + 2) {
-            v.copy_from_slice(&[a, b]);
-        }
-    }
-    let n = buffer.len();
-    if let (Some(&z), Some(p)) = (buffer.first(), power.first_mut()) {
-        put::<J>(p, pair(z, z));
-    }
-    // Bins k = 1 ..= n/2 pair with bins n - k = n - 1 ..= n - n/2; the
-    // first `done` of them in AVX2.
+fn transpose(avx: Option<simd::Avx>, rows: &[f32], n_bins: usize, power: &mut [Lanes]) {
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
     if let Some(v3) = avx {
-        done = super::avx::separate::<J>(v3, buffer, power);
+        done = super::avx::transpose(v3, rows, n_bins, power);
     }
     let _ = avx;
-    let h = n / 2 + 1;
-    let up = buffer.get(1 + done..h).unwrap_or_default();
-    let lo = buffer.get(n + 1 - h..n - done).unwrap_or_default();
-    let bins = power
-        .iter_mut()
-        .skip(1 + done)
-        .zip(up.iter().zip(lo.iter().rev()));
-    for (p, (&z, &zn)) in bins {
-        put::<J>(p, pair(z, zn));
+    for (k, p) in power.iter_mut().enumerate().take(n_bins).skip(done) {
+        for (l, v) in p.iter_mut().enumerate() {
+            *v = rows.get(l * n_bins + k).copied().unwrap_or(0.0);
+        }
     }
 }
 
