@@ -15,16 +15,40 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
 use crate::errors::config_error;
+use crate::placement;
 
 /// The shared pool and the process it belongs to.
 static POOL: Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
 
+/// Builds a pool of `threads` threads (0 = rayon's default: one per core,
+/// or `RAYON_NUM_THREADS`). When it has exactly one thread per core the
+/// process may use, thread `i` stays on the `i`-th of those cores
+/// ([`placement`] says why); `GENRE_PIN_THREADS=0` turns that off. A pool of
+/// another size (e.g. a CPU quota smaller than the cores: other processes
+/// would pin to the same ones) is left to the scheduler.
 fn build_pool(threads: usize) -> PyResult<rayon::ThreadPool> {
+    let cpus = if pinning_enabled() {
+        placement::allowed_cpus()
+    } else {
+        Vec::new()
+    };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("genre-{i}"))
+        .start_handler(move |i| {
+            if cpus.len() == rayon::current_num_threads()
+                && let Some(&cpu) = cpus.get(i)
+            {
+                placement::pin_to(cpu);
+            }
+        })
         .build()
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start worker threads: {e}")))
+}
+
+/// Whether pool threads may be pinned (`GENRE_PIN_THREADS` unset or not `0`).
+fn pinning_enabled() -> bool {
+    std::env::var_os("GENRE_PIN_THREADS").is_none_or(|v| v != "0")
 }
 
 /// The process-wide pool (all cores), rebuilt after a `fork`.
