@@ -13,10 +13,10 @@ Keras rows appear when ``keras`` is importable (python-examples/training/require
 3. ``Classifier.predict`` (file → genre) vs librosa + onnxruntime (and Keras);
 4. first-call latency in a fresh process: ``import`` + one load + mfcc
    (median of --first-calls processes per side, alternated);
-5. genre's first call step by step (``import genre``, the first load, which
-   imports numpy while the file decodes, the first mfcc, then a second load
-   and mfcc in the same process), with the import-time warm-up and with
-   ``GENRE_NO_WARMUP=1``, alternated.
+5. genre's first call step by step (``import genre``, first load, first
+   mfcc, then a second load and mfcc in the same process) in two orders,
+   alternated: ``import numpy`` first, and ``import genre`` first (whose
+   first load then imports numpy while the file decodes).
 """
 
 from __future__ import annotations
@@ -158,12 +158,15 @@ def first_calls(path: pathlib.Path, rounds: int) -> None:
 
 #: genre's first call step by step in a fresh process: each step's
 #: milliseconds, then its minor page faults (all threads), one line each.
+#: FIRST is "import numpy" (timed as the first step) or "pass".
 BREAKDOWN = """
 import resource, time
 T = time.perf_counter
 def faults():
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 t, f = [T()], [faults()]
+FIRST
+t.append(T()); f.append(faults())
 import genre
 t.append(T()); f.append(faults())
 y, sr = genre.load(PATH)
@@ -177,45 +180,37 @@ t.append(T()); f.append(faults())
 print(" ".join(f"{(b - a) * 1e3:.3f}" for a, b in zip(t, t[1:])))
 print(" ".join(str(b - a) for a, b in zip(f, f[1:])))
 """
-BREAKDOWN_STEPS = ["import genre", "first load (imports numpy)", "first mfcc", "second load", "second mfcc"]
+BREAKDOWN_STEPS = ["import numpy", "import genre", "first load", "first mfcc", "second load", "second mfcc"]
 
 
 def breakdown(path: pathlib.Path, runs: int) -> None:
-    """Medians of each step of genre's first call in fresh processes, with
-    and without the import-time warm-up (alternated), and numpy's import alone."""
-    code = BREAKDOWN.replace("PATH", repr(str(path)))
-    env_off = {**os.environ, "GENRE_NO_WARMUP": "1"}
-    env_on = {k: v for k, v in os.environ.items() if k != "GENRE_NO_WARMUP"}
-    numpy_code = "import time\nt = time.perf_counter()\nimport numpy\nprint((time.perf_counter() - t) * 1e3)"
-    on: list[tuple[list[float], list[int]]] = []
-    off: list[tuple[list[float], list[int]]] = []
-    numpy_ms: list[float] = []
+    """Medians of each step of genre's first call in fresh processes,
+    alternating two orders: ``import genre`` first (its first load then
+    imports numpy while the file decodes), and ``import numpy`` first."""
+    variants: dict[str, list[tuple[list[float], list[int]]]] = {"import numpy": [], "pass": []}
     for _ in range(runs):
-        for env, out in ((env_on, on), (env_off, off)):
+        for first, out in variants.items():
             time.sleep(SETTLE)
-            res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+            code = BREAKDOWN.replace("PATH", repr(str(path))).replace("FIRST", first)
+            res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             ms, faults = res.stdout.splitlines()[-2:]
             out.append(([float(x) for x in ms.split()], [int(x) for x in faults.split()]))
-        time.sleep(SETTLE)
-        res = subprocess.run([sys.executable, "-c", numpy_code], capture_output=True, text=True, check=True)
-        numpy_ms.append(float(res.stdout))
     print(f"\ngenre's first call step by step (30 s WAV), median of {runs} fresh processes each "
           "(minor page faults of all threads in brackets)")
-    print(f"| {'step':<40} | {'warm-up':>18} | {'GENRE_NO_WARMUP=1':>18} |")
-    print(f"|{'-' * 42}|{'-' * 20}|{'-' * 20}|")
+    print(f"| {'step':<40} | {'numpy imported first':>20} | {'genre imported first':>20} |")
+    print(f"|{'-' * 42}|{'-' * 22}|{'-' * 22}|")
 
     def cell(runs_: list[tuple[list[float], list[int]]], i: int) -> str:
         ms = statistics.median(r[0][i] for r in runs_)
         faults = statistics.median(r[1][i] for r in runs_)
-        return f"{ms:>7.2f} ms [{faults:>5.0f}]"
+        return f"{ms:>9.2f} ms [{faults:>5.0f}]"
 
+    numpy_first, genre_first = variants["import numpy"], variants["pass"]
     for i, step in enumerate(BREAKDOWN_STEPS):
-        print(f"| {step:<40} | {cell(on, i)} | {cell(off, i)} |")
-    first_on = statistics.median(sum(r[0][:3]) for r in on)
-    first_off = statistics.median(sum(r[0][:3]) for r in off)
-    print(f"| {'import + first load + first mfcc':<40} | {first_on:>7.2f} ms{'':>8} | {first_off:>7.2f} ms{'':>8} |")
-    print(f"(import numpy alone: median {statistics.median(numpy_ms):.1f} ms, "
-          f"{min(numpy_ms):.1f}-{max(numpy_ms):.1f} ms)")
+        print(f"| {step:<40} | {cell(numpy_first, i)} | {cell(genre_first, i)} |")
+    totals = [statistics.median(sum(r[0][:4]) for r in v) for v in (numpy_first, genre_first)]
+    print(f"| {'numpy + genre + first load + first mfcc':<40} | {totals[0]:>9.2f} ms{'':>8} | {totals[1]:>9.2f} ms{'':>8} |")
+    print("(genre imported first: `import genre` leaves numpy to the first load, which imports it while the file decodes)")
 
 
 def keras_rows(tmp: pathlib.Path, files: dict[str, pathlib.Path], repeat: int) -> None:

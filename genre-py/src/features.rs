@@ -155,50 +155,6 @@ impl PyMelConfig {
     }
 }
 
-/// The mel parameters `genre.feature.mfcc` and `melspectrogram` pass when
-/// called with librosa's defaults (`sr=22050`).
-fn default_mel() -> PyResult<MelSpectrogramConfig> {
-    PyMelConfig::new(
-        22_050.0,
-        2048,
-        Some(512),
-        None,
-        true,
-        128,
-        0.0,
-        None,
-        false,
-        Some("slaney"),
-    )
-    .map(|c| c.inner)
-}
-
-/// Builds the plans of `feature.mfcc` with `n_mfcc=13` (the seed's) and 20
-/// (librosa's default) and of `feature.melspectrogram`, all with librosa's
-/// other defaults, into the caches the calls use (see `warmup`).
-pub(crate) fn warm_default_plans() {
-    let Ok(mel) = default_mel() else {
-        return;
-    };
-    drop(MEL_PLANS.get(&mel, |c| MelSpectrogram::new(*c)));
-    let mfcc = |n_mfcc| {
-        let config = MfccConfig {
-            n_mfcc,
-            lifter: 0.0,
-            db: DbConfig::default(),
-            mel,
-        };
-        drop(MFCC_PLANS.get(&config, |c| Mfcc::new(*c)));
-    };
-    mfcc(13);
-    mfcc(20);
-}
-
-/// How many plans the `mfcc` and `melspectrogram` caches hold.
-pub(crate) fn cached_plans() -> (usize, usize) {
-    (MFCC_PLANS.len(), MEL_PLANS.len())
-}
-
 /// `mfcc(y, mel, n_mfcc, lifter)` → `(n_mfcc, frames)` float32.
 #[pyfunction]
 #[pyo3(signature = (y, mel, *, n_mfcc=20, lifter=0.0))]

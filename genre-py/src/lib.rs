@@ -15,7 +15,6 @@ mod plans;
 mod runtime;
 mod segments;
 mod source;
-mod warmup;
 
 use pyo3::prelude::*;
 
@@ -61,14 +60,6 @@ fn default_model_onnx(py: Python<'_>) -> Bound<'_, pyo3::types::PyBytes> {
     pyo3::types::PyBytes::new(py, genre_core::model::DEFAULT_MODEL_ONNX)
 }
 
-/// `(mfcc, melspectrogram, segments)`: how many plans each cache holds
-/// (for the tests of the warm-up).
-#[pyfunction]
-fn cached_plans() -> (usize, usize, usize) {
-    let (mfcc, mel) = features::cached_plans();
-    (mfcc, mel, segments::cached_extractors())
-}
-
 /// The native module. The public API is re-exported by `genre/__init__.py`.
 #[pymodule]
 fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -98,8 +89,5 @@ fn _genre(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::PyPrediction>()?;
     m.add_class::<model::PySegmentPrediction>()?;
     m.add_function(wrap_pyfunction!(drift::drift_report, m)?)?;
-    m.add_function(wrap_pyfunction!(warmup::start_warmup, m)?)?;
-    m.add_function(wrap_pyfunction!(warmup::wait_warmup, m)?)?;
-    m.add_function(wrap_pyfunction!(cached_plans, m)?)?;
     Ok(())
 }

@@ -19,14 +19,6 @@ impl<C: PartialEq + Clone, P> PlanCache<C, P> {
         }
     }
 
-    /// How many plans are cached.
-    pub(crate) fn len(&self) -> usize {
-        self.plans
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
-    }
-
     /// The plan for `config`, built with `build` on a miss.
     pub(crate) fn get<E>(
         &self,

@@ -105,11 +105,6 @@ pub(crate) fn extractor(
         .into_py_result()
 }
 
-/// How many segment extractors are cached.
-pub(crate) fn cached_extractors() -> usize {
-    EXTRACTORS.len()
-}
-
 /// Loads `source` mono at the extractor's rate, as the seed does.
 pub(crate) fn load_for(
     source: genre_core::audio::Source<'_>,

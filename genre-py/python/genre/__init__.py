@@ -18,42 +18,9 @@ yet, the first ``genre.load`` imports it (its result is a numpy array) while
 genre's threads decode the file, so a new process pays for numpy's import
 (tens of milliseconds) and the decoding at the same time, not one after the
 other.
-
-When ``import genre`` runs before numpy's import, it also starts a background
-thread that builds the default feature plans (FFT plan, mel filterbank, DCT),
-on another core than the main thread's, so the first ``mfcc`` does not build
-them. It never holds the GIL and does not change any result; ``os.fork()``
-and interpreter exit wait for it (about a millisecond). Set the environment
-variable ``GENRE_NO_WARMUP=1`` to skip it.
 """
 
 from __future__ import annotations
-
-import os as _os
-import sys as _sys
-
-# The native module first: it does not need numpy, so the warm-up can run
-# while numpy is imported (by the caller or by the first ``genre.load``).
-from genre import _genre
-
-
-def _start_warmup() -> bool:
-    """Starts the background warm-up (at most once per process) and makes
-    ``os.fork()`` and interpreter exit wait for it; False if it already ran."""
-    if not _genre.start_warmup():
-        return False
-    import atexit
-
-    if hasattr(_os, "register_at_fork"):
-        _os.register_at_fork(before=_genre.wait_warmup)
-    atexit.register(_genre.wait_warmup)
-    return True
-
-
-# Only worth it while numpy's import is still to come (tens of milliseconds,
-# in the first ``genre.load``): otherwise it would compete with the caller's first call.
-if "numpy" not in _sys.modules and _os.environ.get("GENRE_NO_WARMUP", "") in ("", "0"):
-    _start_warmup()
 
 import importlib
 
