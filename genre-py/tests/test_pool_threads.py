@@ -20,7 +20,7 @@ genre.load(sys.argv[1])  # every load runs on the pool
 threads = {}
 for tid in os.listdir("/proc/self/task"):
     name = open(f"/proc/self/task/{tid}/comm").read().strip()
-    if name.startswith("genre-") and name != "genre-warmup":
+    if name.startswith("genre-"):
         threads[name] = sorted(os.sched_getaffinity(int(tid)))
 print(json.dumps({"process": sorted(os.sched_getaffinity(0)), "threads": threads}))
 """
