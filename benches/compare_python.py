@@ -1,6 +1,6 @@
 """The Python package against the Python anchors, in one run.
 
-    python benches/compare_python.py [--repeat 7] [--files 200] [--quick]
+    python benches/compare_python.py [--repeat 15] [--files 200] [--quick]
 
 Needs a Python with genre installed (``pip install ./genre-py``), librosa
 0.11 + soundfile + soxr, joblib and onnxruntime (``genre-py/requirements-test.txt``);
@@ -254,7 +254,10 @@ def keras_rows(tmp: pathlib.Path, files: dict[str, pathlib.Path], repeat: int) -
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repeat", type=int, default=7)
+    # 15, not 7: on the 2-core VM, bursts of ~60 ms in which every thread ran
+    # ~1.4x slower (CPU time and wall time alike, with no other process
+    # running) took several consecutive calls of a 7-call median.
+    ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--files", type=int, default=200)
     ap.add_argument("--first-calls", type=int, default=9, help="rounds of the first call (two fresh processes per side each)")
     ap.add_argument("--breakdown", type=int, default=9, help="fresh processes per variant for the step-by-step first call")
