@@ -172,7 +172,8 @@ impl MelSpectrogram {
         db.validate()?;
         let mut out = Matrix::default();
         let max = self.bands_auto(signal, Some(db), &mut out)?;
-        clip_top(out.as_mut_slice(), max, db);
+        let parallel = splits(out.shape().1);
+        clip_top(out.as_mut_slice(), max, db, parallel)?;
         Ok(out)
     }
 
@@ -246,7 +247,7 @@ impl MelSpectrogram {
         } = scratch;
         let out = MelOut::Frames(mel);
         let max = self.run_blocks(signal, 0..frames, stft, block, out, Some(db))?;
-        clip_top(mel, max, db);
+        clip_top(mel, max, db, false)?;
         Ok(frames)
     }
 
@@ -266,7 +267,7 @@ impl MelSpectrogram {
         let n_mels = self.config.n_mels;
         let frames = self.n_frames(signal.len())?;
         let chunk = chunk.next_multiple_of(BLOCK).max(BLOCK);
-        mel.resize(frames * n_mels, 0.0);
+        grow_zeroed(mel, frames * n_mels);
         let pieces = mel
             .chunks_mut(chunk * n_mels.max(1))
             .map(MelOut::Frames)
@@ -349,11 +350,40 @@ pub(crate) fn splits(frames: usize) -> bool {
     frames >= PARALLEL_MIN_FRAMES && rayon::current_num_threads() > 1
 }
 
-/// `top_db` clipping of dB `values` whose largest is `max`.
-fn clip_top(values: &mut [f32], max: f32, db: &DbConfig) {
-    if let Some(top_db) = db.top_db {
-        db::clip(values, max - top_db);
+/// Sets `v`'s length to `len`, for a buffer whose every value is about to
+/// be overwritten. A buffer too small is replaced by a zeroed allocation:
+/// large ones come zeroed from the system, so the caller does not fill
+/// them with zeros before the threads overwrite them.
+pub(crate) fn grow_zeroed(v: &mut Vec<f32>, len: usize) {
+    if v.capacity() < len {
+        *v = vec![0.0; len];
+    } else {
+        v.resize(len, 0.0);
     }
+}
+
+/// Values per task of the parallel `top_db` clipping (~10 µs of work).
+const CLIP_TASK_VALUES: usize = 1 << 15;
+
+/// `top_db` clipping of dB `values` whose largest is `max`, split over
+/// rayon's threads when `parallel` (each value is independent: the same
+/// result either way).
+fn clip_top(values: &mut [f32], max: f32, db: &DbConfig, parallel: bool) -> Result<()> {
+    let Some(top_db) = db.top_db else {
+        return Ok(());
+    };
+    let floor = max - top_db;
+    if parallel {
+        let tasks = values.chunks_mut(CLIP_TASK_VALUES).collect();
+        let clip = |(): &mut (), chunk: &mut [f32]| {
+            db::clip(chunk, floor);
+            Ok(())
+        };
+        pull_each(tasks, || (), clip, |(), ()| ())?;
+    } else {
+        db::clip(values, floor);
+    }
+    Ok(())
 }
 
 /// The larger of two values, keeping `m` when `v` is NaN.
@@ -448,7 +478,7 @@ mod tests {
         let out = MelOut::Frames(&mut mel);
         let max = plan.run_blocks(y, 0..frames, stft, block, out, db).unwrap();
         if let Some(db) = db {
-            clip_top(&mut mel, max, db);
+            clip_top(&mut mel, max, db, false).unwrap();
         }
         let mut t = Matrix::zeros(n_mels, frames);
         for (f, row) in mel.chunks_exact(n_mels).enumerate() {

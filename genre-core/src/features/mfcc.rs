@@ -3,7 +3,9 @@
 use super::Matrix;
 use super::db::{DbConfig, clip};
 use super::dct::{Dct, DctScratch};
-use super::melspec::{FeatureScratch, MelSpectrogram, MelSpectrogramConfig, TASK_FRAMES, splits};
+use super::melspec::{
+    FeatureScratch, MelSpectrogram, MelSpectrogramConfig, TASK_FRAMES, grow_zeroed, splits,
+};
 use super::signal::check_range;
 use super::simd::{self, Kernel};
 use super::tasks::pull_each;
@@ -140,14 +142,12 @@ impl Mfcc {
     /// ([`Self::compute_parallel`]); the values are bit-identical either
     /// way. [`Self::compute_into`] is the single-threaded path.
     pub fn compute(&self, signal: &[f32]) -> Result<Matrix> {
-        let mut scratch = self.scratch();
-        let mut out = Matrix::default();
         let frames = self.n_frames(signal.len()).unwrap_or(0);
         if splits(frames) {
-            self.compute_parallel_into(signal, &mut scratch, &mut out)?;
-        } else {
-            self.compute_into(signal, &mut scratch, &mut out)?;
+            return self.compute_parallel(signal);
         }
+        let mut out = Matrix::default();
+        self.compute_into(signal, &mut self.scratch(), &mut out)?;
         Ok(out)
     }
 
@@ -172,9 +172,10 @@ impl Mfcc {
     /// # Ok::<(), genre_core::Error>(())
     /// ```
     pub fn compute_parallel(&self, signal: &[f32]) -> Result<Matrix> {
-        let mut scratch = self.scratch();
-        let mut out = Matrix::default();
-        self.compute_parallel_into(signal, &mut scratch, &mut out)?;
+        // Only the spectrogram buffers: each thread makes its own FFT
+        // working memory.
+        let (mut mel, mut coeffs, mut out) = (Vec::new(), Vec::new(), Matrix::default());
+        self.parallel_into(signal, &mut mel, &mut coeffs, &mut out)?;
         Ok(out)
     }
 
@@ -186,16 +187,24 @@ impl Mfcc {
         scratch: &mut FeatureScratch,
         out: &mut Matrix,
     ) -> Result<()> {
+        self.parallel_into(signal, &mut scratch.mel, &mut scratch.coeffs, out)
+    }
+
+    /// [`Self::compute_parallel_into`] with the frame-major mel and DCT
+    /// buffers given separately.
+    fn parallel_into(
+        &self,
+        signal: &[f32],
+        mel: &mut Vec<f32>,
+        coeffs: &mut Vec<f32>,
+        out: &mut Matrix,
+    ) -> Result<()> {
         let (n_mels, n_mfcc) = (self.config.mel.n_mels, self.config.n_mfcc);
         let db = &self.config.db;
-        let (frames, max) =
-            self.mel
-                .db_frames_parallel(signal, db, TASK_FRAMES, &mut scratch.mel)?;
+        let (frames, max) = self.mel.db_frames_parallel(signal, db, TASK_FRAMES, mel)?;
         let floor = db.top_db.map(|t| max - t);
-        let mut coeffs = std::mem::take(&mut scratch.coeffs);
-        coeffs.resize(frames * n_mfcc, 0.0);
-        let tasks = scratch
-            .mel
+        grow_zeroed(coeffs, frames * n_mfcc);
+        let tasks = mel
             .chunks_mut(DCT_TASK_FRAMES * n_mels)
             .zip(coeffs.chunks_mut(DCT_TASK_FRAMES * n_mfcc))
             .collect();
@@ -217,8 +226,7 @@ impl Mfcc {
             },
             |(), ()| (),
         )?;
-        transpose_into(&coeffs, n_mfcc, frames, out);
-        scratch.coeffs = coeffs;
+        transpose_into(coeffs, n_mfcc, frames, out);
         Ok(())
     }
 
