@@ -34,10 +34,9 @@ pub(crate) struct PowerFft {
 /// Working memory of one thread for [`PowerFft`].
 #[derive(Debug, Clone)]
 pub(crate) struct PowerFftScratch {
-    /// The frame (even `n`: as `n/2` complex values), consumed by the FFT.
-    input: Vec<Complex<f64>>,
-    /// The FFT's output: `n/2` values (even `n`) or `n` (odd `n`).
-    output: Vec<Complex<f64>>,
+    /// The frame (even `n`: as `n/2` complex values), transformed in place
+    /// (in L1 when it is untangled): `n/2` values (even `n`) or `n` (odd `n`).
+    buffer: Vec<Complex<f64>>,
     fft_scratch: Vec<Complex<f64>>,
 }
 
@@ -72,20 +71,19 @@ impl PowerFft {
         let zero = Complex::new(0.0, 0.0);
         let len = self.fft.len();
         PowerFftScratch {
-            input: vec![zero; len],
-            output: vec![zero; len],
-            fft_scratch: vec![zero; self.fft.get_outofplace_scratch_len()],
+            buffer: vec![zero; len],
+            fft_scratch: vec![zero; self.fft.get_inplace_scratch_len()],
         }
     }
 
     /// Where the caller puts the `n` samples of the next frame.
     #[inline(always)]
     pub(crate) fn input<'a>(&self, scratch: &'a mut PowerFftScratch) -> &'a mut [f64] {
-        let flat: &mut [f64] = pulp::bytemuck::cast_slice_mut(&mut scratch.input);
+        let flat: &mut [f64] = pulp::bytemuck::cast_slice_mut(&mut scratch.buffer);
         flat.get_mut(..self.n).unwrap_or_default()
     }
 
-    /// Transforms the frame in [`Self::input`] (leaving garbage there) and
+    /// Transforms the frame in [`Self::input`] (in place) and
     /// writes **four times** its power `|X[k]|²`, `k = 0 ..= n/2`, to
     /// `power`. Each part of `2X[k]` is rounded to float32 and
     /// squared in float32 — the doubling commutes exactly with rounding, so
@@ -94,34 +92,31 @@ impl PowerFft {
     #[inline(always)]
     pub(crate) fn power(&self, avx: Option<Avx>, scratch: &mut PowerFftScratch, power: &mut [f32]) {
         let PowerFftScratch {
-            input,
-            output,
+            buffer,
             fft_scratch,
         } = scratch;
         if self.n % 2 == 1 {
-            // The n real samples fill the first half of `input`'s floats:
-            // spread them out as complex values, last first.
+            // The n real samples fill the first half of the buffer's
+            // floats: spread them out as complex values, last first.
             for i in (0..self.n).rev() {
-                let x = pulp::bytemuck::cast_slice::<_, f64>(input)
+                let x = pulp::bytemuck::cast_slice::<_, f64>(buffer)
                     .get(i)
                     .copied()
                     .unwrap_or(0.0);
-                if let Some(c) = input.get_mut(i) {
+                if let Some(c) = buffer.get_mut(i) {
                     *c = Complex::new(x, 0.0);
                 }
             }
-            self.fft
-                .process_outofplace_with_scratch(input, output, fft_scratch);
-            let bins = output.iter().take(self.n / 2 + 1);
+            self.fft.process_with_scratch(buffer, fft_scratch);
+            let bins = buffer.iter().take(self.n / 2 + 1);
             for (p, z) in power.iter_mut().zip(bins) {
                 let (re, im) = ((2.0 * z.re) as f32, (2.0 * z.im) as f32);
                 *p = re * re + im * im;
             }
             return;
         }
-        self.fft
-            .process_outofplace_with_scratch(input, output, fft_scratch);
-        self.untangle(avx, output, power);
+        self.fft.process_with_scratch(buffer, fft_scratch);
+        self.untangle(avx, buffer, power);
     }
 
     /// The power of bins `k` and `N - k` from `Z` for `k = 0 ..= N/2`, the
