@@ -16,7 +16,7 @@ use super::granule::{Block, GRANULE, Hybrid, Polyphase, Spectrum, Subbands};
 use super::header::{Header, Mode};
 use super::huffman;
 use super::polyphase::FrameSubbands;
-use super::requantize::{Gains, reorder};
+use super::requantize::{Gains, reorder_in_place};
 use super::reservoir::Reservoir;
 use super::scalefac::{self, Scalefacs};
 use super::sideinfo::SideInfo;
@@ -37,14 +37,17 @@ pub(crate) type FramePcm = [[f32; 2 * GRANULE]; 2];
 #[derive(Clone)]
 pub(crate) struct FrameDecoder {
     reservoir: Reservoir,
-    /// Requantized lines, `[granule][channel]`, in bitstream order.
-    lines: Box<[[[f32; GRANULE]; 2]; 2]>,
+    /// `[granule][channel]`: the requantized lines in bitstream order,
+    /// then (reordered in place) the hybrid stage's input.
+    spectra: Box<[[Spectrum; 2]; 2]>,
     rzero: [[usize; 2]; 2],
-    spectra: Box<[Spectrum; 2]>,
-    /// The hybrid stage's output, `[channel][granule]`.
-    subbands: Box<[[Subbands; 2]; 2]>,
-    /// Both granules of a channel for the polyphase stage.
-    frame_subbands: Box<FrameSubbands>,
+    /// Scratch for the reorder of short blocks.
+    scratch: Box<[f32; GRANULE]>,
+    /// The hybrid stage's output per channel: the granule of an MPEG-2/2.5
+    /// frame, or (`frame_subbands`) both granules of an MPEG-1 frame as the
+    /// polyphase stage reads them.
+    subbands: Box<[Subbands; 2]>,
+    frame_subbands: Box<[FrameSubbands; 2]>,
     hybrid: [Hybrid; 2],
     polyphase: [Polyphase; 2],
     /// PCM of the last decoded frame.
@@ -58,6 +61,43 @@ const FRAC_1_SQRT_2: f32 = std::f32::consts::FRAC_1_SQRT_2;
 /// Time slots (and lines) of one subband in a granule.
 const SUBBAND_SLOTS: usize = 18;
 
+/// Where the hybrid stage writes one channel's granule: the subbands of
+/// an MPEG-2/2.5 frame's one granule (`18 sb + t`), or granule `gr` of an
+/// MPEG-1 frame straight into the frame's subbands (`36 sb + 18 gr + t`).
+enum HybridOut<'a> {
+    Granule(&'a mut Subbands),
+    Frame(&'a mut FrameSubbands, usize),
+}
+
+impl HybridOut<'_> {
+    fn hybrid(self, hybrid: &mut Hybrid, spectra: &mut [Spectrum]) {
+        match self {
+            HybridOut::Granule(out) => hybrid.granule(spectra, out),
+            HybridOut::Frame(out, gr) => {
+                hybrid.granule_into::<{ 2 * SUBBAND_SLOTS }>(
+                    spectra,
+                    &mut out.0,
+                    gr * SUBBAND_SLOTS,
+                );
+            }
+        }
+    }
+}
+
+/// The outputs of both channels for granule `gr` ([`HybridOut`]).
+fn hybrid_outputs<'a>(
+    subbands: &'a mut [Subbands; 2],
+    frames: &'a mut [FrameSubbands; 2],
+    frame: bool,
+    gr: usize,
+) -> [HybridOut<'a>; 2] {
+    if frame {
+        frames.each_mut().map(|f| HybridOut::Frame(f, gr))
+    } else {
+        subbands.each_mut().map(HybridOut::Granule)
+    }
+}
+
 impl FrameDecoder {
     /// `mono`: output the channel mean of a stereo stream.
     pub fn new(mono: bool) -> Self {
@@ -68,13 +108,11 @@ impl FrameDecoder {
         };
         FrameDecoder {
             reservoir: Reservoir::new(),
-            lines: Box::new([[[0.0; GRANULE]; 2]; 2]),
+            spectra: Box::new([[spectrum(), spectrum()], [spectrum(), spectrum()]]),
             rzero: [[0; 2]; 2],
-            spectra: Box::new([spectrum(), spectrum()]),
-            subbands: Box::new(std::array::from_fn(|_| {
-                std::array::from_fn(|_| Subbands([0.0; GRANULE]))
-            })),
-            frame_subbands: Box::new(FrameSubbands([0.0; 2 * GRANULE])),
+            scratch: Box::new([0.0; GRANULE]),
+            subbands: Box::new(std::array::from_fn(|_| Subbands([0.0; GRANULE]))),
+            frame_subbands: Box::new(std::array::from_fn(|_| FrameSubbands([0.0; 2 * GRANULE]))),
             hybrid: [Hybrid::new(), Hybrid::new()],
             polyphase: [Polyphase::new(), Polyphase::new()],
             pcm: Box::new([[0.0; 2 * GRANULE]; 2]),
@@ -162,25 +200,18 @@ impl FrameDecoder {
             self.granule(header, &side, gr, mid_side, mid_only);
         }
         let out_channels = if channels == 2 && !self.mono { 2 } else { 1 };
-        for ((polyphase, subbands), pcm) in self
+        for (((polyphase, subbands), frame), pcm) in self
             .polyphase
             .iter_mut()
             .zip(self.subbands.iter())
+            .zip(self.frame_subbands.iter())
             .zip(self.pcm.iter_mut())
             .take(out_channels)
         {
             if granules == 2 {
-                // Subband `sb` of granule `gr` to slots `36 sb + 18 gr ..`.
-                let frame = &mut self.frame_subbands.0;
-                for (sb, both) in frame.chunks_exact_mut(2 * SUBBAND_SLOTS).enumerate() {
-                    let (first, second) = both.split_at_mut(SUBBAND_SLOTS);
-                    let at = sb * SUBBAND_SLOTS..(sb + 1) * SUBBAND_SLOTS;
-                    first.copy_from_slice(&subbands[0].0[at.clone()]);
-                    second.copy_from_slice(&subbands[1].0[at]);
-                }
-                polyphase.frame(&self.frame_subbands, pcm);
+                polyphase.frame(frame, pcm);
             } else if let Some(first) = pcm.first_chunk_mut::<GRANULE>() {
-                polyphase.granule(&subbands[0], first);
+                polyphase.granule(subbands, first);
             }
         }
         Ok(())
@@ -205,7 +236,9 @@ impl FrameDecoder {
         for gr in 0..header.granules() {
             let info = &side.granules[gr];
             if skipped < missing_bits {
-                self.lines[gr] = [[0.0; GRANULE]; 2];
+                for spectrum in &mut self.spectra[gr] {
+                    spectrum.xr.fill(0.0);
+                }
                 self.rzero[gr] = [0; 2];
                 skipped += info[..channels]
                     .iter()
@@ -246,7 +279,7 @@ impl FrameDecoder {
                     &second[ch]
                 };
                 let gains = Gains::new(c, sf, preflag, header.rate_index);
-                let lines = &mut self.lines[gr][ch];
+                let lines = &mut self.spectra[gr][ch].xr;
                 let rzero = huffman::decode(&mut bits, c, c.part2_3_length - part2, &gains, lines);
                 if bits.position() > bits.len_bits() {
                     return Err(FrameError::Bad("main data runs past the frame"));
@@ -268,62 +301,68 @@ impl FrameDecoder {
         mid_only: bool,
     ) {
         let info = &side.granules[gr];
-        let [lines0, lines1] = &mut self.lines[gr];
+        let [spec0, spec1] = &mut self.spectra[gr];
         let [rz0, rz1] = self.rzero[gr];
         let rate = header.rate_index;
         let stereo = header.channels() == 2;
         let end = rz0.max(rz1);
         if mid_only {
-            for v in &mut lines0[..rz0] {
+            for v in &mut spec0.xr[..rz0] {
                 *v *= FRAC_1_SQRT_2;
             }
         } else if stereo && mid_side {
-            for (m, s) in lines0[..end].iter_mut().zip(&mut lines1[..end]) {
+            for (m, s) in spec0.xr[..end].iter_mut().zip(&mut spec1.xr[..end]) {
                 let (l, r) = ((*m + *s) * FRAC_1_SQRT_2, (*m - *s) * FRAC_1_SQRT_2);
                 *m = l;
                 *s = r;
             }
         }
         let (b0, b1) = (info[0].block.0, info[1].block.0);
-        let [spec0, spec1] = &mut *self.spectra;
-        let [sub0, sub1] = &mut *self.subbands;
+        let scratch = &mut *self.scratch;
+        // Where the hybrid stage writes each channel's granule.
+        let [out0, out1] = hybrid_outputs(
+            &mut self.subbands,
+            &mut self.frame_subbands,
+            header.granules() == 2,
+            gr,
+        );
         if !stereo || mid_only {
             let rz = if mid_only {
                 rz0
             } else {
                 rz0.max(if mid_side { end } else { 0 })
             };
-            reorder(lines0, rz, b0, rate, spec0);
-            self.hybrid[0].granule(std::slice::from_mut(spec0), &mut sub0[gr]);
+            reorder_in_place(spec0, rz, b0, rate, scratch);
+            out0.hybrid(&mut self.hybrid[0], std::slice::from_mut(spec0));
             return;
         }
         let (rz0, rz1) = if mid_side { (end, end) } else { (rz0, rz1) };
         if !self.mono {
-            reorder(lines0, rz0, b0, rate, spec0);
-            reorder(lines1, rz1, b1, rate, spec1);
+            reorder_in_place(spec0, rz0, b0, rate, scratch);
+            reorder_in_place(spec1, rz1, b1, rate, scratch);
             let [h0, h1] = &mut self.hybrid;
-            h0.granule(std::slice::from_mut(spec0), &mut sub0[gr]);
-            h1.granule(std::slice::from_mut(spec1), &mut sub1[gr]);
+            out0.hybrid(h0, std::slice::from_mut(spec0));
+            out1.hybrid(h1, std::slice::from_mut(spec1));
             return;
         }
         // Channel mean: one hybrid stage fed with both halves.
         if b0 == b1 {
             let n = rz0.max(rz1);
-            for (l, r) in lines0[..n].iter_mut().zip(&lines1[..n]) {
+            for (l, r) in spec0.xr[..n].iter_mut().zip(&spec1.xr[..n]) {
                 *l = (*l + *r) * 0.5;
             }
-            reorder(lines0, n, b0, rate, spec0);
-            self.hybrid[0].granule(std::slice::from_mut(spec0), &mut sub0[gr]);
+            reorder_in_place(spec0, n, b0, rate, scratch);
+            out0.hybrid(&mut self.hybrid[0], std::slice::from_mut(spec0));
         } else {
-            for v in &mut lines0[..rz0] {
+            for v in &mut spec0.xr[..rz0] {
                 *v *= 0.5;
             }
-            for v in &mut lines1[..rz1] {
+            for v in &mut spec1.xr[..rz1] {
                 *v *= 0.5;
             }
-            reorder(lines0, rz0, b0, rate, spec0);
-            reorder(lines1, rz1, b1, rate, spec1);
-            self.hybrid[0].granule(&mut self.spectra[..], &mut sub0[gr]);
+            reorder_in_place(spec0, rz0, b0, rate, scratch);
+            reorder_in_place(spec1, rz1, b1, rate, scratch);
+            out0.hybrid(&mut self.hybrid[0], &mut self.spectra[gr][..]);
         }
     }
 }

@@ -66,24 +66,39 @@ impl Hybrid {
     /// their windowed outputs, overlap-add with this channel's state, apply
     /// frequency inversion, write `out`.
     pub(crate) fn granule(&mut self, spectra: &mut [Spectrum], out: &mut Subbands) {
-        run(Synthesis {
+        self.granule_into::<SLOTS>(spectra, &mut out.0, 0);
+    }
+
+    /// [`Self::granule`] writing time slot `t` of subband `sb` to
+    /// `out[sb * STRIDE + offset + t]` (an MPEG-1 frame's two granules go
+    /// straight into [`super::polyphase::FrameSubbands`]); `out` holds
+    /// `32 * STRIDE` values, `offset + 18 <= STRIDE`.
+    pub(crate) fn granule_into<const STRIDE: usize>(
+        &mut self,
+        spectra: &mut [Spectrum],
+        out: &mut [f32],
+        offset: usize,
+    ) {
+        run(Synthesis::<STRIDE> {
             overlap: &mut self.overlap,
             t: tables(),
             spectra,
             out,
+            offset,
         });
     }
 }
 
 /// One granule's butterflies, transforms and overlap-add, for dispatch.
-struct Synthesis<'a> {
+struct Synthesis<'a, const STRIDE: usize> {
     overlap: &'a mut [[Lane; SLOTS]; GROUPS],
     t: &'a Tables,
     spectra: &'a mut [Spectrum],
-    out: &'a mut Subbands,
+    out: &'a mut [f32],
+    offset: usize,
 }
 
-impl Kernel for Synthesis<'_> {
+impl<const STRIDE: usize> Kernel for Synthesis<'_, STRIDE> {
     #[inline(always)]
     fn call<S: Simd>(self, simd: S) {
         let Self {
@@ -91,6 +106,7 @@ impl Kernel for Synthesis<'_> {
             t,
             spectra,
             out,
+            offset,
         } = self;
         let mut live = 0;
         for s in spectra.iter_mut() {
@@ -101,9 +117,13 @@ impl Kernel for Synthesis<'_> {
         let zero = simd.splat_f32s(0.0);
         for (g, (overlap, out)) in overlap
             .iter_mut()
-            .zip(out.0.chunks_exact_mut(LANES * SLOTS))
+            .zip(out.chunks_exact_mut(LANES * STRIDE))
             .enumerate()
         {
+            // Subband `8 g + l`, slot `i` at `l * STRIDE + offset + i`.
+            let Some(out) = out.get_mut(offset..offset + (LANES - 1) * STRIDE + SLOTS) else {
+                continue;
+            };
             let mut z = [zero; LONG];
             if g < live_groups {
                 for s in spectra {
@@ -116,7 +136,7 @@ impl Kernel for Synthesis<'_> {
                 let mut lanes = [0.0f32; LANES];
                 store::<S>(&mut lanes, v);
                 for (l, &v) in lanes.iter().enumerate() {
-                    out[l * SLOTS + i] = v;
+                    out[l * STRIDE + i] = v;
                 }
                 store::<S>(ov, tail);
             }

@@ -103,6 +103,27 @@ impl<'a> Gains<'a> {
     }
 }
 
+/// [`reorder`] of the lines `spectrum.xr[..rzero]` in place: long blocks
+/// stay as they are (no copy); short and mixed ones go through `scratch`.
+pub(crate) fn reorder_in_place(
+    spectrum: &mut Spectrum,
+    rzero: usize,
+    block: Block,
+    rate_index: usize,
+    scratch: &mut [f32; GRANULE],
+) {
+    match block {
+        Block::Short | Block::Mixed => {
+            *scratch = spectrum.xr;
+            reorder(scratch, rzero, block, rate_index, spectrum);
+        }
+        _ => {
+            spectrum.block = block;
+            spectrum.nonzero = rzero.min(GRANULE);
+        }
+    }
+}
+
 /// Writes the lines `x[..rzero]` (bitstream order) of a granule with
 /// block type `block` into `out` in subband order: long lines as they are;
 /// short lines (window `w`, frequency `f`) to `(f / 6) * 18 + w * 6 + f % 6`.
