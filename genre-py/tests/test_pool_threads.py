@@ -46,8 +46,10 @@ def pool_threads(cpus: list[int] | None = None, **env: str) -> tuple[list[int], 
 
 def test_one_thread_per_core_each_on_its_own() -> None:
     cores, threads = pool_threads()
-    assert len(threads) == len(cores)
-    assert sorted(threads.values()) == [[c] for c in cores]
+    if len(threads) != len(cores):
+        # A CPU quota below the allowed cores sizes the pool smaller: unpinned.
+        assert all(allowed == cores for allowed in threads.values())
+        return
     # Thread i on the i-th core.
     assert [threads[f"genre-{i}"] for i in range(len(cores))] == [[c] for c in cores]
 
