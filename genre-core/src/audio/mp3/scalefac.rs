@@ -57,11 +57,10 @@ pub(crate) fn read_mpeg1(
             } else {
                 18
             };
-            for (i, sf) in out.iter_mut().enumerate().take(n1 + 18) {
-                let slen = if i < n1 { slen1 } else { slen2 };
-                *sf = bits.read(slen) as u8;
-                read += slen;
-            }
+            let (first, rest) = out.split_at_mut(n1);
+            read_run(bits, first, slen1);
+            read_run(bits, rest.get_mut(..18).unwrap_or_default(), slen2);
+            read = slen1 * n1 as u32 + slen2 * 18;
         }
         _ => {
             for (g, &(start, end)) in GROUPS.iter().enumerate() {
@@ -71,15 +70,30 @@ pub(crate) fn read_mpeg1(
                         *o = *f;
                     }
                 } else {
-                    for sf in &mut out[start..end] {
-                        *sf = bits.read(slen) as u8;
-                    }
+                    read_run(bits, &mut out[start..end], slen);
                     read += slen * (end - start) as u32;
                 }
             }
         }
     }
     read
+}
+
+/// Reads `out.len()` scalefactors of `slen` bits each (at most 4 in a
+/// valid stream), with one refill per `56 / slen` of them.
+fn read_run(bits: &mut Bits<'_>, out: &mut [u8], slen: u32) {
+    if slen == 0 {
+        out.fill(0);
+        return;
+    }
+    let slen = slen.min(32);
+    for chunk in out.chunks_mut((56 / slen) as usize) {
+        bits.refill();
+        for sf in chunk {
+            *sf = bits.peek(slen) as u8;
+            bits.skip(slen);
+        }
+    }
 }
 
 /// nr_of_sfb by table row and block kind (long, short, mixed):
@@ -144,9 +158,8 @@ pub(crate) fn read_lsf(
     let mut read = 0;
     let mut at = 0;
     for (&len, &n) in slen.iter().zip(counts) {
-        for sf in out.iter_mut().skip(at).take(n) {
-            *sf = bits.read(len) as u8;
-        }
+        let end = (at + n).min(out.len());
+        read_run(bits, out.get_mut(at.min(end)..end).unwrap_or_default(), len);
         read += len * n as u32;
         at += n;
     }
