@@ -76,13 +76,64 @@ fn parallel_mfcc_is_bit_identical_to_single_threaded() {
 
 #[test]
 fn parallel_mfcc_rejects_bad_signals() {
-    let mfcc = Mfcc::new(MfccConfig::default()).unwrap();
-    assert!(mfcc.compute_parallel(&[]).is_err());
-    let mut y = vec![0.1_f32; 50_000];
-    y[40_000] = f32::NAN;
-    assert!(mfcc.compute_parallel(&y).is_err());
-    y[40_000] = f32::INFINITY;
-    assert!(mfcc.compute_parallel(&y).is_err());
+    // The split paths check the samples inside their tasks: the error must
+    // be the single-threaded one (first bad sample), whatever the pool,
+    // also when frames skip samples (hop > n_fft) and for short signals.
+    let gaps = MelSpectrogramConfig {
+        n_fft: 512,
+        hop_length: 700,
+        center: false,
+        ..Default::default()
+    };
+    for mel in [MelSpectrogramConfig::default(), gaps] {
+        let mfcc = Mfcc::new(MfccConfig {
+            mel,
+            ..Default::default()
+        })
+        .unwrap();
+        let plan = MelSpectrogram::new(mel).unwrap();
+        let db = DbConfig::default();
+        let mut cases = vec![vec![], vec![f32::NAN; 100]];
+        // 513: in a gap between frames (hop 700 > n_fft 512); 250_000: the
+        // last sample, in no frame of `gaps`.
+        let bad = [
+            vec![(200_000, f32::NAN)],
+            vec![(40_000, f32::INFINITY), (190_000, f32::NAN)],
+            vec![(513, f32::NEG_INFINITY)],
+            vec![(250_000, f32::NAN)],
+        ];
+        for samples in bad {
+            let mut y = lcg_signal(250_001);
+            for (at, v) in samples {
+                y[at] = v;
+            }
+            cases.push(y);
+        }
+        for y in &cases {
+            let want = {
+                let mut scratch = mfcc.scratch();
+                let err = mfcc.compute_into(y, &mut scratch, &mut Matrix::default());
+                err.unwrap_err().to_string()
+            };
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| {
+                    let errs = [
+                        mfcc.compute_parallel(y).unwrap_err(),
+                        mfcc.compute(y).unwrap_err(),
+                        plan.compute(y).unwrap_err(),
+                        plan.compute_db(y, &db).unwrap_err(),
+                    ];
+                    for e in errs {
+                        assert_eq!(e.to_string(), want, "{threads} threads");
+                    }
+                });
+            }
+        }
+    }
 }
 
 #[test]

@@ -2,12 +2,13 @@
 
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Matrix;
 use super::db::{self, DbConfig};
 use super::dct::DctScratch;
 use super::mel::{MelConfig, MelFilterbank, MelNorm};
-use super::signal::check_signal;
+use super::signal::{all_finite, check_signal};
 use super::simd;
 use super::stft::{BLOCK, BlockSink, BlocksKernel, Lanes, Stft, StftConfig, StftScratch};
 use super::tasks::pull_each;
@@ -211,14 +212,14 @@ impl MelSpectrogram {
     /// is given) into `out`, split over rayon's threads for long signals:
     /// the largest value written (dB mode) or `-inf`.
     fn bands_auto(&self, signal: &[f32], db: Option<&DbConfig>, out: &mut Matrix) -> Result<f32> {
-        check_signal("stft", signal)?;
-        let frames = self.n_frames(signal.len())?;
+        let frames = self.frames_of(signal)?;
         out.resize(self.config.n_mels, frames);
         let chunk = if splits(frames) { TASK_FRAMES } else { frames };
         let pieces = MelOut::bands(out.as_mut_slice(), frames, chunk);
         if pieces.len() > 1 {
             return self.run_parallel(signal, frames, chunk, pieces, db);
         }
+        check_signal("stft", signal)?;
         let mut scratch = self.scratch();
         let FeatureScratch { stft, block, .. } = &mut scratch;
         let mut max = f32::NEG_INFINITY;
@@ -263,9 +264,8 @@ impl MelSpectrogram {
         mel: &mut Vec<f32>,
     ) -> Result<(usize, f32)> {
         db.validate()?;
-        check_signal("stft", signal)?;
         let n_mels = self.config.n_mels;
-        let frames = self.n_frames(signal.len())?;
+        let frames = self.frames_of(signal)?;
         let chunk = chunk.next_multiple_of(BLOCK).max(BLOCK);
         grow_zeroed(mel, frames * n_mels);
         let pieces = mel
@@ -276,9 +276,23 @@ impl MelSpectrogram {
         Ok((frames, max))
     }
 
+    /// The number of frames of `signal`, whose samples are not checked
+    /// yet; when it has too few samples, the error [`check_signal`] gives
+    /// first (empty, then non-finite), like the single-threaded paths.
+    fn frames_of(&self, signal: &[f32]) -> Result<usize> {
+        self.n_frames(signal.len()).or_else(|e| {
+            check_signal("stft", signal)?;
+            Err(e)
+        })
+    }
+
     /// Runs [`Self::run_blocks`] for piece `i` = frames `i * chunk ..` of
     /// `pieces`, the pieces pulled one by one by this thread and rayon's
-    /// others ([`pull_each`]): the largest value written.
+    /// others ([`pull_each`]): the largest value written. The samples are
+    /// checked here, not before: piece `i` also checks the `i`-th of as
+    /// many equal parts of the signal (so a thread reads about the samples
+    /// its frames need), and a non-finite sample anywhere gives
+    /// [`check_signal`]'s error once all pieces are done.
     fn run_parallel(
         &self,
         signal: &[f32],
@@ -288,23 +302,32 @@ impl MelSpectrogram {
         db: Option<&DbConfig>,
     ) -> Result<f32> {
         let n_mels = self.config.n_mels;
+        let part = signal.len().div_ceil(pieces.len().max(1)).max(1);
+        let finite = AtomicBool::new(true);
         let max = pull_each(
             pieces.into_iter().enumerate().collect(),
             || (self.stft.scratch(), vec![[0.0; BLOCK]; n_mels]),
             |(stft, block), (i, out)| {
+                let samples = signal.get(i * part..).unwrap_or_default();
+                if !all_finite(samples.get(..part).unwrap_or(samples)) {
+                    finite.store(false, Ordering::Relaxed);
+                }
                 let t0 = i * chunk;
                 let range = t0..(t0 + chunk).min(frames);
                 self.run_blocks(signal, range, stft, block, out, db)
             },
             larger,
         )?;
+        if !finite.load(Ordering::Relaxed) {
+            check_signal("stft", signal)?;
+        }
         Ok(max.unwrap_or(f32::NEG_INFINITY))
     }
 
     /// Mel spectrogram (dB without clipping when `db` is given) of the
     /// frames in `range` (starting at a multiple of [`BLOCK`]) into `out`,
     /// which starts at frame `range.start`. Returns the largest value
-    /// written (dB mode) or `-inf`. `signal` must be checked.
+    /// written (dB mode) or `-inf`. `signal` must be checked (before the result is used).
     fn run_blocks(
         &self,
         signal: &[f32],

@@ -11,18 +11,8 @@ pub(crate) fn check_signal(operation: &'static str, signal: &[f32]) -> Result<()
             reason: "the signal is empty".into(),
         });
     }
-    // Branch-free scan first; locate the culprit only on failure. A sample
-    // is NaN or infinite when its exponent bits are all ones: adding one to
-    // the exponent then carries into the sign bit, which an OR keeps.
-    // An integer OR reduction, which vectorises on the baseline target
-    // whatever inlines it.
-    const EXPONENT: u32 = 0x7f80_0000;
-    const CARRY: u32 = 0x0080_0000;
-    let flags = signal.iter().fold(0_u32, |m, v| {
-        m | (v.to_bits() & EXPONENT).wrapping_add(CARRY)
-    });
-    let all_finite = flags & 0x8000_0000 == 0;
-    if all_finite {
+    // Branch-free scan first; locate the culprit only on failure.
+    if all_finite(signal) {
         return Ok(());
     }
     if let Some(i) = signal.iter().position(|v| !v.is_finite()) {
@@ -32,6 +22,20 @@ pub(crate) fn check_signal(operation: &'static str, signal: &[f32]) -> Result<()
         });
     }
     Ok(())
+}
+
+/// Whether no sample is NaN or infinite, by a branch-free scan. A sample
+/// is NaN or infinite when its exponent bits are all ones: adding one to
+/// the exponent then carries into the sign bit, which an OR keeps. An
+/// integer OR reduction, which vectorises on the baseline target whatever
+/// inlines it.
+pub(crate) fn all_finite(signal: &[f32]) -> bool {
+    const EXPONENT: u32 = 0x7f80_0000;
+    const CARRY: u32 = 0x0080_0000;
+    let flags = signal.iter().fold(0_u32, |m, v| {
+        m | (v.to_bits() & EXPONENT).wrapping_add(CARRY)
+    });
+    flags & 0x8000_0000 == 0
 }
 
 /// Error for a positive-integer parameter that is zero or too large.
