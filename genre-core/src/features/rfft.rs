@@ -134,7 +134,8 @@ impl PowerFft {
         for k in first {
             let (Some(&zk), Some(&zn), Some(&wr), Some(&wi)) = (
                 z.get(k),
-                z.get((big_n - k) % big_n.max(1)),
+                // Z[N] = Z[0] (no modulo: a division per bin is slow).
+                z.get(if k == 0 { 0 } else { big_n - k }),
                 self.twiddle_re.get(k),
                 self.twiddle_im.get(k),
             ) else {
