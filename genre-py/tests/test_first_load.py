@@ -96,3 +96,25 @@ print(type(m).__name__, m.shape, m.dtype)
 """
     out = fresh(code)
     assert (out.returncode, out.stdout.strip()) == (0, "ndarray (13, 9) float32"), out.stderr
+
+
+def test_concurrent_first_loads_all_import_numpy_once(tmp_path: Path) -> None:
+    code = """
+import sys, threading, genre
+results = [None] * 4
+def load(k):
+    results[k] = genre.load(sys.argv[1], sr=16000)[0]
+threads = [threading.Thread(target=load, args=(k,)) for k in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+import numpy as np
+np.save(sys.argv[2], np.stack(results))
+"""
+    saved = tmp_path / "concurrent.npy"
+    out = fresh(code, str(EXAMPLE), str(saved))
+    assert out.returncode == 0, out.stderr
+    expected, _ = genre.load(EXAMPLE, sr=16000)
+    for got in np.load(saved):
+        np.testing.assert_array_equal(got, expected)

@@ -49,8 +49,9 @@ def source(obj: Any) -> tuple[str | bytes, str | None]:
 
 def is_signal(obj: Any) -> bool:
     """Whether ``obj`` is sample data (an array or a sequence of numbers) rather than a source."""
-    np = sys.modules.get("numpy")  # no numpy yet: obj cannot be an array
-    return isinstance(obj, (list, tuple)) or (np is not None and isinstance(obj, np.ndarray))
+    # No numpy yet (or still being imported by another thread): obj cannot be an array.
+    ndarray = getattr(sys.modules.get("numpy"), "ndarray", ())
+    return isinstance(obj, (list, tuple, ndarray))
 
 
 def float32(x: Any, name: str) -> npt.NDArray[np.float32]:
@@ -75,8 +76,9 @@ def signal(y: Any, name: str = "y") -> npt.NDArray[np.float32]:
 
 def rate(sr: Any, name: str = "sr") -> int:
     """A positive integer sample rate (ints, or floats with an integral value)."""
-    np = sys.modules.get("numpy")  # no numpy yet: sr cannot be a numpy number
-    numbers = (int, float) if np is None else (int, float, np.integer, np.floating)
+    # No numpy yet (or still being imported by another thread): sr cannot be a numpy number.
+    np = sys.modules.get("numpy")
+    numbers = (int, float, getattr(np, "integer", int), getattr(np, "floating", float))
     if isinstance(sr, bool) or not isinstance(sr, numbers):
         raise ConfigError(f"invalid {name}: {sr!r} is not a sample rate in Hz")
     if float(sr) != int(sr) or int(sr) <= 0:
