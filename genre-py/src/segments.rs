@@ -4,7 +4,9 @@
 use genre_core::audio::{self, LoadOptions};
 use genre_core::features::{SegmentConfig, SegmentExtractor, Segments};
 use numpy::{PyArray1, PyArray3, PyArrayMethods, PyReadonlyArray1};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::PyInt;
 
 use crate::errors::{IntoPyResult, config_error};
 use crate::plans::PlanCache;
@@ -21,26 +23,55 @@ pub(crate) struct PySegmentConfig {
     pub(crate) inner: SegmentConfig,
 }
 
+/// A `SegmentConfig` field given from Python: an `int` that fits `T`
+/// (a negative or too large one is a `ConfigError`, not PyO3's
+/// `OverflowError`); any other type is a `TypeError`.
+fn count<T: TryFrom<u64>>(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<T>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    if !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an int, not {}",
+            value.get_type().name()?
+        )));
+    }
+    value
+        .extract::<u64>()
+        .ok()
+        .and_then(|n| T::try_from(n).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            config_error(
+                name,
+                &format!(
+                    "{value} is not an integer from 0 to 2^{} - 1",
+                    8 * std::mem::size_of::<T>()
+                ),
+            )
+        })
+}
+
 #[pymethods]
 impl PySegmentConfig {
     #[new]
     #[pyo3(signature = (*, sample_rate=None, track_seconds=None, num_segments=None, n_mfcc=None, n_fft=None, hop_length=None))]
     fn new(
-        sample_rate: Option<u32>,
-        track_seconds: Option<u32>,
-        num_segments: Option<usize>,
-        n_mfcc: Option<usize>,
-        n_fft: Option<usize>,
-        hop_length: Option<usize>,
+        sample_rate: Option<&Bound<'_, PyAny>>,
+        track_seconds: Option<&Bound<'_, PyAny>>,
+        num_segments: Option<&Bound<'_, PyAny>>,
+        n_mfcc: Option<&Bound<'_, PyAny>>,
+        n_fft: Option<&Bound<'_, PyAny>>,
+        hop_length: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let d = SegmentConfig::default();
         let inner = SegmentConfig {
-            sample_rate: sample_rate.unwrap_or(d.sample_rate),
-            track_seconds: track_seconds.unwrap_or(d.track_seconds),
-            num_segments: num_segments.unwrap_or(d.num_segments),
-            n_mfcc: n_mfcc.unwrap_or(d.n_mfcc),
-            n_fft: n_fft.unwrap_or(d.n_fft),
-            hop_length: hop_length.unwrap_or(d.hop_length),
+            sample_rate: count("sample_rate", sample_rate)?.unwrap_or(d.sample_rate),
+            track_seconds: count("track_seconds", track_seconds)?.unwrap_or(d.track_seconds),
+            num_segments: count("num_segments", num_segments)?.unwrap_or(d.num_segments),
+            n_mfcc: count("n_mfcc", n_mfcc)?.unwrap_or(d.n_mfcc),
+            n_fft: count("n_fft", n_fft)?.unwrap_or(d.n_fft),
+            hop_length: count("hop_length", hop_length)?.unwrap_or(d.hop_length),
         };
         // Validated now, so a bad config fails where it is written.
         SegmentExtractor::new(inner).into_py_result()?;

@@ -113,9 +113,18 @@ def test_extreme_segment_configs_never_panic() -> None:
             config = genre.SegmentConfig(**kwargs)
         except ALLOWED:
             continue
-        except OverflowError:
-            continue
         call(genre.segments, y, config=config)
+
+
+def test_out_of_range_segment_config_fields_are_config_errors() -> None:
+    for name in ("sample_rate", "track_seconds", "num_segments", "n_mfcc", "n_fft", "hop_length"):
+        for value in (-1, 2**64):
+            with pytest.raises(genre.ConfigError, match=f"invalid {name}: {value} is not an integer"):
+                genre.SegmentConfig(**{name: value})
+        with pytest.raises(TypeError, match=f"{name} must be an int, not float"):
+            genre.SegmentConfig(**{name: 3.0})
+    with pytest.raises(genre.ConfigError, match="sample_rate: 4294967296"):
+        genre.SegmentConfig(sample_rate=2**32)  # a u32 field
 
 
 def test_missing_and_unreadable_paths(tmp_path: Path) -> None:

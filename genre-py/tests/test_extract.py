@@ -88,6 +88,41 @@ def test_n_jobs_do_not_change_results(corpus: list[Path]) -> None:
         genre.extract(corpus, n_jobs=0)
 
 
+def test_options_positional_in_the_issues_order(corpus: list[Path], tmp_path: Path) -> None:
+    """``extract(paths, n_jobs, progress, on_error)`` as issue 5 writes it; ``labels``/``config`` are keyword-only."""
+    bad = tmp_path / "blues" / "broken.wav"
+    bad.parent.mkdir()
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" + bytes(50))
+    out = genre.extract([corpus[0], bad], 1, False, "skip")
+    assert set(out.errors) == {str(bad)}
+    np.testing.assert_array_equal(out.segments, genre.segments(corpus[0]))
+    with pytest.raises(TypeError):
+        genre.extract(corpus[:1], 1, False, "skip", ["blues"])  # type: ignore[misc]
+
+
+def test_threads_calling_extract_at_once(corpus: list[Path]) -> None:
+    """Six threads extract different subsets at once (with every n_jobs kind): each equals its sequential run."""
+    jobs = [(corpus[i::3], n_jobs) for i in range(3) for n_jobs in (None, 1)]
+    want = [genre.extract(paths, n_jobs) for paths, n_jobs in jobs]
+    got: list[genre.Extraction | None] = [None] * len(jobs)
+    start = threading.Barrier(len(jobs))
+
+    def run(i: int) -> None:
+        start.wait()
+        got[i] = genre.extract(*jobs[i])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for g, w in zip(got, want):
+        assert g is not None
+        np.testing.assert_array_equal(g.segments, w.segments)
+        np.testing.assert_array_equal(g.labels, w.labels)
+        assert g.mapping == w.mapping and g.files == w.files
+
+
 def test_explicit_labels_and_progress(corpus: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
     out = genre.extract(corpus[:2], labels=["b", "a"], progress=True)
     assert out.mapping == ["a", "b"]

@@ -85,12 +85,12 @@ def _chunks(n: int, size: int) -> Iterable[range]:
 
 def extract(
     paths: Sequence[str | os.PathLike[str]],
-    *,
-    labels: Sequence[str] | None = None,
-    config: SegmentConfig | None = None,
     n_jobs: int | None = None,
     progress: bool = False,
     on_error: str = "raise",
+    *,
+    labels: Sequence[str] | None = None,
+    config: SegmentConfig | None = None,
 ) -> Extraction:
     """Segments of many files in parallel, the seed's ``prepare`` step in one call.
 

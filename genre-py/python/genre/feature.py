@@ -62,6 +62,9 @@ def _mel_config(args: dict[str, Any]) -> _genre.MelConfig:
         if value is not None and (isinstance(value, bool) or int(value) != value or value <= 0):
             raise ConfigError(f"invalid {name}: {value!r} is not a positive integer")
     fmax = args["fmax"]
+    if args["norm"] is not None and not isinstance(args["norm"], str):
+        # librosa also takes a number (a p-norm of each filter); genre does not.
+        _convert.only("norm", args["norm"], "slaney")
     return _genre.MelConfig(
         sr=float(args["sr"]),
         n_fft=int(sizes["n_fft"]),
@@ -96,6 +99,7 @@ def mfcc(
     fmin: float = 0.0,
     fmax: float | None = None,
     htk: bool = False,
+    mel_norm: str | None = "slaney",
 ) -> _F32:
     """Mel-frequency cepstral coefficients, ``(n_mfcc, frames)`` float32 — ``librosa.feature.mfcc``.
 
@@ -106,10 +110,12 @@ def mfcc(
     """
     if y is None:
         raise ConfigError("invalid y: mfcc needs the signal y")
-    # `norm` here is the DCT's; the mel filterbank keeps librosa's "slaney".
-    mel = _mel_config({**locals(), "norm": "slaney"})
     _convert.only("dct_type", dct_type, 2)
     _convert.only("norm", norm, "ortho")
+    if mel_norm is not None and mel_norm != "slaney":
+        _convert.only("mel_norm", mel_norm, "slaney")  # librosa also takes a number (a p-norm)
+    # `norm` here is the DCT's; the mel filterbank's is `mel_norm` (librosa 0.11).
+    mel = _mel_config({**locals(), "norm": mel_norm})
     n, lift = int(n_mfcc), float(lifter)
     return _per_channel(_convert.float32(y, "y"), lambda c: _genre.mfcc(c, mel, n_mfcc=n, lifter=lift))
 
