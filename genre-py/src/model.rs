@@ -4,8 +4,13 @@ use std::sync::Arc;
 
 use std::path::PathBuf;
 
-use genre_core::model::{Aggregation, Classifier, ModelOptions, OutputKind, Prediction};
-use numpy::{PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArrayDyn};
+use genre_core::audio::{self, LoadOptions};
+use genre_core::model::{
+    Aggregation, Classifier, InputLayout, ModelOptions, OutputKind, Prediction,
+};
+use numpy::{
+    PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArrayDyn, PyUntypedArrayMethods,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -54,6 +59,48 @@ fn aggregation(name: &str) -> PyResult<Aggregation> {
             &format!("{other:?} is not \"mean\" or \"majority\""),
         )),
     }
+}
+
+/// A shape as Python prints a tuple: `(6, 130, 13)`, `(5,)`, `()`.
+fn tuple_text(shape: &[usize]) -> String {
+    match shape {
+        [one] => format!("({one},)"),
+        _ => {
+            let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+            format!("({})", dims.join(", "))
+        }
+    }
+}
+
+/// Checks that MFCC segments are `(n, frames, n_mfcc)` with `n >= 1`, or the
+/// model's own input shape with its channel axis of 1 (`(n, frames, n_mfcc,
+/// 1)` for NHWC, `(n, 1, frames, n_mfcc)` for NCHW). genre-core only sees the
+/// values, so a transposed or reshaped array of the right size would
+/// otherwise be classified.
+fn check_segments_shape(model: &Classifier, shape: &[usize]) -> PyResult<()> {
+    let (frames, n_mfcc) = (model.features().frames(), model.features().n_mfcc);
+    let layout = model.layout();
+    let matches = |f: usize, m: usize| f == frames && m == n_mfcc;
+    let ok = match *shape {
+        [n, f, m] => n > 0 && matches(f, m),
+        [n, f, m, 1] if layout == InputLayout::Nhwc => n > 0 && matches(f, m),
+        [n, 1, f, m] if layout == InputLayout::Nchw => n > 0 && matches(f, m),
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let channel = match layout {
+        InputLayout::Nhwc => format!(" or (n, {frames}, {n_mfcc}, 1)"),
+        InputLayout::Nchw => format!(" or (n, 1, {frames}, {n_mfcc})"),
+        InputLayout::Sequence => String::new(),
+    };
+    Err(to_py_err(genre_core::Error::InvalidSegments {
+        expected: format!(
+            "shape (n, {frames}, {n_mfcc}){channel} with n >= 1 (this model's frames per segment and n_mfcc)"
+        ),
+        found: format!("shape {}", tuple_text(shape)),
+    }))
 }
 
 #[pymethods]
@@ -112,19 +159,25 @@ impl PyClassifier {
         }
     }
 
-    /// Predicts from a file path or encoded bytes.
-    #[pyo3(signature = (source, n_jobs=None))]
+    /// Predicts from a file path or encoded bytes; `name` (e.g. an opened
+    /// file's path) labels bytes in error messages.
+    #[pyo3(signature = (source, name=None, n_jobs=None))]
     fn predict_file(
         &self,
         py: Python<'_>,
         source: Input<'_>,
+        name: Option<&str>,
         n_jobs: Option<i64>,
     ) -> PyResult<PyPrediction> {
         let data = source.borrow();
         let model = &self.model;
-        detach_on(py, n_jobs, || match data {
-            Borrowed::Bytes(b) => model.predict_bytes(b),
-            Borrowed::Path(p) => model.predict_file(p),
+        detach_on(py, n_jobs, || {
+            let options = LoadOptions {
+                sr: Some(model.features().sr),
+                ..LoadOptions::default()
+            };
+            audio::load(data.source(name), &options)
+                .and_then(|y| model.predict_signal(&y.samples, y.sample_rate))
         })?
         .into_py_result()
         .map(PyPrediction::from)
@@ -155,6 +208,7 @@ impl PyClassifier {
         segments: PyReadonlyArrayDyn<'_, f32>,
         n_jobs: Option<i64>,
     ) -> PyResult<PyPrediction> {
+        check_segments_shape(&self.model, segments.shape())?;
         let values = segments.as_slice()?;
         let model = &self.model;
         detach_on(py, n_jobs, || model.predict_segments(values))?
@@ -170,6 +224,7 @@ impl PyClassifier {
         segments: PyReadonlyArrayDyn<'py, f32>,
         n_jobs: Option<i64>,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        check_segments_shape(&self.model, segments.shape())?;
         let values = segments.as_slice()?;
         let model = &self.model;
         let probs = detach_on(py, n_jobs, || model.probabilities(values))?.into_py_result()?;

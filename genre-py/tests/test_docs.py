@@ -10,13 +10,16 @@ import numpy as np
 import pytest
 
 import genre
+from conftest import ROOT
 
 # Every pure-Python module (private ones hold the public functions' docstrings).
 MODULES = ["genre"] + [f"genre.{m.name}" for m in pkgutil.iter_modules(genre.__path__) if m.name != "_genre"]
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name: str) -> None:
+def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Examples name files as seen from the repository root (examples/...).
+    monkeypatch.chdir(ROOT)
     module = importlib.import_module(name)
     result = doctest.testmod(
         module,
