@@ -54,13 +54,27 @@ pub(crate) fn config_error(parameter: &str, reason: &str) -> PyErr {
 /// `OSError` subclasses with `errno`, `strerror` and `filename` set, as
 /// Python's own `open()` raises them.
 fn io_error(path: &str, source: &io::Error, message: String) -> PyErr {
-    let errno = source.raw_os_error().unwrap_or(0);
+    let errno = source
+        .raw_os_error()
+        .unwrap_or_else(|| errno_of(source.kind()));
     let args = (errno, message, path.to_owned());
     match source.kind() {
         io::ErrorKind::NotFound => PyFileNotFoundError::new_err(args),
         io::ErrorKind::PermissionDenied => PyPermissionError::new_err(args),
         io::ErrorKind::IsADirectory => PyIsADirectoryError::new_err(args),
         _ => PyOSError::new_err(args),
+    }
+}
+
+/// The errno Python's `open()` would set for an error genre-core made
+/// itself (a directory given as a file has no OS error code): `ENOENT`,
+/// `EACCES` and `EISDIR` have the same values on Linux, macOS and Windows.
+fn errno_of(kind: io::ErrorKind) -> i32 {
+    match kind {
+        io::ErrorKind::NotFound => 2,
+        io::ErrorKind::PermissionDenied => 13,
+        io::ErrorKind::IsADirectory => 21,
+        _ => 0,
     }
 }
 

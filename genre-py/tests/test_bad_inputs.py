@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from pathlib import Path
 from typing import Any, Callable
 
@@ -129,7 +131,10 @@ def test_out_of_range_segment_config_fields_are_config_errors() -> None:
 
 def test_missing_and_unreadable_paths(tmp_path: Path) -> None:
     for fn in (genre.load, genre.info, genre.segments, genre.mean_mfcc):
-        with pytest.raises(FileNotFoundError):
+        with pytest.raises(FileNotFoundError) as missing:
             fn(tmp_path / "missing.mp3")
-        with pytest.raises(IsADirectoryError):
+        with pytest.raises(IsADirectoryError) as directory:
             fn(tmp_path)
+        # errno and filename as Python's own open() sets them
+        assert (missing.value.errno, missing.value.filename) == (errno.ENOENT, str(tmp_path / "missing.mp3"))
+        assert (directory.value.errno, directory.value.filename) == (errno.EISDIR, str(tmp_path))
