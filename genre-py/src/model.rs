@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use std::path::PathBuf;
 
-use genre_core::audio::{self, LoadOptions};
 use genre_core::model::{
     Aggregation, Classifier, InputLayout, ModelOptions, OutputKind, Prediction,
 };
@@ -171,16 +170,9 @@ impl PyClassifier {
     ) -> PyResult<PyPrediction> {
         let data = source.borrow();
         let model = &self.model;
-        detach_on(py, n_jobs, || {
-            let options = LoadOptions {
-                sr: Some(model.features().sr),
-                ..LoadOptions::default()
-            };
-            audio::load(data.source(name), &options)
-                .and_then(|y| model.predict_signal(&y.samples, y.sample_rate))
-        })?
-        .into_py_result()
-        .map(PyPrediction::from)
+        detach_on(py, n_jobs, || model.predict_source(data.source(name)))?
+            .into_py_result()
+            .map(PyPrediction::from)
     }
 
     /// Predicts from a mono signal at `sr` Hz (resampled to the model's rate).

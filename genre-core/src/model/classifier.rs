@@ -249,7 +249,18 @@ impl Classifier {
         self.predict_source(Source::from(bytes))
     }
 
-    fn predict_source(&self, source: Source<'_>) -> Result<Prediction> {
+    /// Decodes, loads (mono, model rate) and classifies audio from any
+    /// [`Source`]: a path, or bytes with the name errors should give them.
+    ///
+    /// ```
+    /// use genre_core::audio::Source;
+    /// use genre_core::model::Classifier;
+    /// let clf = Classifier::default_model()?;
+    /// let err = clf.predict_source(Source::bytes(b"not audio", Some("upload.bin"))).unwrap_err();
+    /// assert!(err.to_string().contains("upload.bin"));
+    /// # Ok::<(), genre_core::Error>(())
+    /// ```
+    pub fn predict_source(&self, source: Source<'_>) -> Result<Prediction> {
         let options = LoadOptions {
             sr: Some(self.contract.features.sr),
             ..LoadOptions::default()
