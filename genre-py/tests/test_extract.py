@@ -18,7 +18,7 @@ import pytest
 
 import genre
 
-from conftest import AUDIO
+from conftest import AUDIO, at_once
 
 SR = 22050
 
@@ -104,20 +104,8 @@ def test_threads_calling_extract_at_once(corpus: list[Path]) -> None:
     """Six threads extract different subsets at once (with every n_jobs kind): each equals its sequential run."""
     jobs = [(corpus[i::3], n_jobs) for i in range(3) for n_jobs in (None, 1)]
     want = [genre.extract(paths, n_jobs) for paths, n_jobs in jobs]
-    got: list[genre.Extraction | None] = [None] * len(jobs)
-    start = threading.Barrier(len(jobs))
-
-    def run(i: int) -> None:
-        start.wait()
-        got[i] = genre.extract(*jobs[i])
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    got = at_once(len(jobs), lambda i: genre.extract(*jobs[i]))
     for g, w in zip(got, want):
-        assert g is not None
         np.testing.assert_array_equal(g.segments, w.segments)
         np.testing.assert_array_equal(g.labels, w.labels)
         assert g.mapping == w.mapping and g.files == w.files
@@ -255,22 +243,10 @@ def test_eight_threads_mfcc_equal_sequential() -> None:
     rng = np.random.default_rng(2)
     signals = [(0.1 * rng.standard_normal(SR * 5)).astype(np.float32) for _ in range(8)]
     sequential = [genre.feature.mfcc(y=y, n_mfcc=13) for y in signals]
-    results: list[np.ndarray | None] = [None] * 8
-    barrier = threading.Barrier(8)
-
-    def work(i: int) -> None:
-        barrier.wait()
-        for _ in range(5):
-            results[i] = genre.feature.mfcc(y=signals[i], n_mfcc=13)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(8, lambda i: [genre.feature.mfcc(y=signals[i], n_mfcc=13) for _ in range(5)])
     for got, want in zip(results, sequential):
-        assert got is not None
-        np.testing.assert_array_equal(got, want)
+        for g in got:
+            np.testing.assert_array_equal(g, want)
 
 
 def test_gil_is_released_during_native_work(corpus: list[Path]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,7 @@ import onnxruntime as ort
 import pytest
 
 import genre
-from conftest import ROOT
+from conftest import ROOT, at_once
 
 MODELS = ROOT / "tests" / "fixtures" / "models"
 PARITY = ["keras_nhwc_meta.onnx", "keras_seq_meta.onnx", "torch_nchw_meta.onnx", "keras_nhwc.onnx"]
@@ -83,20 +82,8 @@ def test_eight_threads_predict_equal_sequential(example_ogg: Path, segments: np.
     y, _ = genre.load(example_ogg)
     inputs = [y[i * 5000 :] for i in range(8)]
     sequential = [clf.predict(x).to_dict() for x in inputs]
-    results: list[dict | None] = [None] * 8
-    barrier = threading.Barrier(8)
-
-    def work(i: int) -> None:
-        barrier.wait()
-        for _ in range(3):
-            results[i] = clf.predict(inputs[i]).to_dict()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert results == sequential
+    results = at_once(8, lambda i: [clf.predict(inputs[i]).to_dict() for _ in range(3)])
+    assert results == [[want] * 3 for want in sequential]
 
 
 @pytest.mark.parametrize("name", ["not_onnx.onnx", "truncated.onnx", "bad_op.onnx", "bad_rank.onnx", "bad_labels.onnx", "bad_frames.onnx"])
@@ -312,20 +299,9 @@ def test_eight_threads_mixing_inputs_and_mfcc_equal_sequential(example_ogg: Path
     ]
     sequential = [job() for job in jobs]
     assert sequential[0] == sequential[1] == sequential[2]
-    results: list[list[object]] = [[] for _ in jobs]
-    barrier = threading.Barrier(len(jobs))
-
-    def work(i: int) -> None:
-        barrier.wait()
-        for k in range(len(jobs)):  # every thread runs every job, each in another order
-            j = (i + k) % len(jobs)
-            results[j].append(jobs[j]())
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for j, want in enumerate(sequential):
-        assert len(results[j]) == len(jobs)
-        assert all(r == want for r in results[j]), j
+    # every thread runs every job, each starting at another one
+    runs = at_once(len(jobs), lambda i: [(j, jobs[j]()) for j in (*range(i, len(jobs)), *range(i))])
+    for run in runs:
+        assert sorted(j for j, _ in run) == list(range(len(jobs)))
+        for j, got in run:
+            assert got == sequential[j], j
