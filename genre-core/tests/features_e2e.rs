@@ -14,6 +14,13 @@ use genre_core::features::{Mfcc, MfccConfig, SegmentConfig, SegmentExtractor};
 /// The target for decoded + resampled audio (dB units).
 const TARGET: f64 = 1e-3;
 
+/// The bound for AAC: librosa reads MP4 through audioread → ffmpeg, which
+/// hands over 16-bit PCM, so its samples are quantised (genre's AAC
+/// samples agree with them to 1.5e-5, one half LSB); the MFCC of the quiet
+/// frames moves by up to 0.123 (measured). A misaligned decode (the encoder
+/// priming kept) differs by tens of dB.
+const AAC_TARGET: f64 = 0.25;
+
 fn load_file(path: &str) -> Vec<f32> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let full = root.join(path);
@@ -59,12 +66,6 @@ fn file_to_mfcc_matches_librosa_per_format() {
             other => panic!("unknown kind {other}"),
         };
         let name = file.rsplit('/').next().unwrap_or(file);
-        if got_shape != shape && file.ends_with(".m4a") {
-            // librosa reads .m4a through audioread/ffmpeg, which handles the
-            // AAC encoder delay differently: lengths differ, not comparable.
-            println!("{name:<34} shapes differ: genre {got_shape:?}, librosa {shape:?} (decoder)");
-            continue;
-        }
         assert_eq!(got_shape, shape, "{file} {kind}: shape");
         let err = max_abs_diff(&got, &want);
         println!(
@@ -73,7 +74,12 @@ fn file_to_mfcc_matches_librosa_per_format() {
             shape.iter().product::<usize>() / 13
         );
         checked += 1;
-        if err > TARGET {
+        let target = if name.contains("aac") {
+            AAC_TARGET
+        } else {
+            TARGET
+        };
+        if err > target {
             failures.push(format!("{file} {kind}: {err:e}"));
         }
     }

@@ -6,7 +6,9 @@
 //! the rest by symphonia's
 //! probe (WAV, AIFF, MP3, OGG Vorbis, FLAC in Ogg, CAF, MP4/M4A with AAC or
 //! ALAC). Integer PCM is scaled like libsndfile (divided by 2^(bits-1));
-//! float PCM is passed through.
+//! float PCM is passed through. MP4 tracks start after their edit list's
+//! start (the AAC encoder priming), as ffmpeg decodes them for librosa
+//! (see `mp4_edit`).
 //!
 //! **Truncated files** decode like libsndfile reads them: every whole frame
 //! present is returned, and [`Decoded::truncated`] says how many frames the
@@ -267,6 +269,11 @@ pub(crate) fn sym_error(path: &Path, e: SymError, stage: &str) -> Error {
 
 fn decode_symphonia(source: Source<'_>, path: &Path, window: &Window) -> Result<Decoded> {
     let mut track = Track::open(source, path)?;
+    // Offset and duration count from the end of an MP4's lead.
+    let window = &Window {
+        lead: track.lead,
+        ..*window
+    };
     let claimed = track.frames;
     if track.params.sample_rate == Some(0) {
         return Err(Error::Decode {

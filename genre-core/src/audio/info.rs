@@ -20,9 +20,14 @@ pub struct AudioInfo {
     /// Number of channels.
     pub channels: usize,
     /// Frames per channel (from the header when it states them, otherwise by
-    /// decoding the stream).
+    /// decoding the stream). For MP4 (AAC, ALAC): the track's sample-table
+    /// length minus the edit list's start (the encoder priming), i.e. the
+    /// encoded audio without the trailing padding of the last packet, which
+    /// [`load`](crate::audio::load) keeps as ffmpeg (and so librosa) does:
+    /// an AAC load can be up to one packet (1,024 frames) longer.
     pub frames: u64,
-    /// `frames / sample_rate`, in seconds.
+    /// `frames / sample_rate`, in seconds. For MP4 this is what librosa's
+    /// `get_duration(path=…)` reports (ffmpeg's printed duration, to 10 ms).
     pub duration: f64,
 }
 
@@ -121,7 +126,7 @@ fn describe_unguarded(source: Source<'_>, path: &std::path::Path) -> Result<Audi
             |d| d.codec.info.short_name.to_string(),
         );
     let sample_rate = track.sample_rate();
-    let frames = track.frames.unwrap_or(0);
+    let frames = track.frames_after_lead().unwrap_or(0);
     Ok(AudioInfo {
         format,
         codec,

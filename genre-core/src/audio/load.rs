@@ -71,6 +71,12 @@ impl LoadOptions {
 /// when `mono`, and resamples each channel with libsoxr HQ to `sr`, fixing
 /// the length to `ceil(n * sr / native_sr)`.
 ///
+/// MP4 (M4A with AAC or ALAC), which librosa reads through audioread →
+/// ffmpeg, is decoded like ffmpeg decodes it: the frames before the start
+/// of the track's edit list (the AAC encoder priming, 1,024 or 2,112
+/// frames) are dropped first and `offset`/`duration` count from there; the
+/// encoder padding after the last real sample is kept, as ffmpeg keeps it.
+///
 /// ```no_run
 /// use genre_core::audio::{load, LoadOptions};
 ///
@@ -98,6 +104,8 @@ pub fn load<'a>(source: impl Into<Source<'a>>, options: &LoadOptions) -> Result<
         // (float WAV/AU can hold them); only `mono=False, sr=None` passes
         // them through.
         check_finite: options.mono || options.sr.is_some(),
+        // Set by the decoder from the container (an MP4's edit list).
+        lead: 0,
     };
     let decoded = decode_window(source, &window)?;
     let channels = decoded.channels.max(1);

@@ -12,6 +12,7 @@ mod flac;
 mod info;
 mod load;
 mod mp3;
+mod mp4_edit;
 mod pcm;
 mod pcm_split;
 mod raw;

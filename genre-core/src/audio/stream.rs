@@ -249,7 +249,10 @@ fn finish(
             ),
         });
     };
-    let decoded_frames = collector.position();
+    // Reported on the timeline after the lead, like `info().frames`.
+    let lead = collector.lead();
+    let decoded_frames = collector.position().saturating_sub(lead);
+    let claimed = claimed.map(|c| c.saturating_sub(lead));
     let short = claimed.filter(|&expected| decoded_frames < expected && !collector.is_full());
     let truncated = match (short, stopped) {
         (None, None) => None,

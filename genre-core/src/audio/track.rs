@@ -4,9 +4,11 @@
 use std::path::Path;
 
 use symphonia::core::codecs::audio::{AudioCodecParameters, AudioDecoder, AudioDecoderOptions};
+use symphonia::core::formats::well_known::FORMAT_ID_ISOMP4;
 use symphonia::core::formats::{FormatReader, TrackType};
 
 use super::decode::{probe, sym_error};
+use super::mp4_edit;
 use super::source::Source;
 use crate::{Error, Result};
 
@@ -16,8 +18,13 @@ pub(crate) struct Track<'s> {
     /// Id of the track's packets.
     pub id: u32,
     pub params: AudioCodecParameters,
-    /// Frames the container claims (untrusted).
+    /// Frames the container claims (untrusted), of the decoded timeline
+    /// (before [`lead`](Self::lead) is dropped).
     pub frames: Option<u64>,
+    /// Frames to drop from the start of the decoded track: the start of an
+    /// MP4 edit list (the AAC encoder priming), as ffmpeg drops them; 0 for
+    /// every other container (see [`mp4_edit`]).
+    pub lead: u64,
     /// Whether the source was probed as seekable (see [`probe`]).
     pub seekable: bool,
 }
@@ -36,11 +43,16 @@ impl<'s> Track<'s> {
             .ok_or_else(|| unsupported(path, "the track has no audio codec parameters"))?
             .clone();
         let (id, frames) = (track.id, track.num_frames);
+        let lead = match reader.format_info().format {
+            FORMAT_ID_ISOMP4 => mp4_edit::lead_frames(source, id, params.sample_rate.unwrap_or(0)),
+            _ => 0,
+        };
         Ok(Track {
             reader,
             id,
             params,
             frames,
+            lead,
             seekable,
         })
     }
@@ -53,6 +65,11 @@ impl<'s> Track<'s> {
     /// Channel count the header states (0 when it does not).
     pub fn channels(&self) -> usize {
         self.params.channels.as_ref().map_or(0, |c| c.count())
+    }
+
+    /// Frames the container claims once [`lead`](Self::lead) is dropped.
+    pub fn frames_after_lead(&self) -> Option<u64> {
+        self.frames.map(|f| f.saturating_sub(self.lead))
     }
 }
 

@@ -1,5 +1,6 @@
 //! The frames a load keeps: librosa's `offset`/`duration` truncation at the
-//! native rate, the `max_duration` memory guard, and (for mono loads) the
+//! native rate (on the timeline that starts after the container's
+//! [`lead`](Window::lead)), the `max_duration` memory guard, and (for mono loads) the
 //! channel mean, taken while the frames arrive so no interleaved copy of the
 //! whole file is ever made.
 
@@ -37,6 +38,10 @@ pub(crate) struct Window {
     pub resample_to: Option<u32>,
     /// Refuse NaN/±inf samples, as librosa does when it mixes or resamples.
     pub check_finite: bool,
+    /// Frames the container says to drop before the timeline starts (an
+    /// MP4 edit list's start: the AAC encoder priming). `offset` and
+    /// `duration` count from there, as in librosa (whose ffmpeg drops them).
+    pub lead: u64,
 }
 
 impl Window {
@@ -49,17 +54,20 @@ impl Window {
             mono: false,
             resample_to: None,
             check_finite: false,
+            lead: 0,
         }
     }
 
-    /// Whether the window is the whole stream (no offset, no duration).
+    /// Whether the window is the whole decoded stream (no offset, no
+    /// duration, no lead to drop).
     pub fn is_whole(&self) -> bool {
-        self.offset == 0.0 && self.duration.is_none()
+        self.offset == 0.0 && self.duration.is_none() && self.lead == 0
     }
 }
 
 /// Frame positions of a [`Window`] at one sample rate, librosa-style:
-/// `start = int(offset * sr)`, `len = int(duration * sr)`.
+/// `start = lead + int(offset * sr)`, `len = int(duration * sr)` (positions
+/// count every decoded frame, the lead included).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FrameRange {
     pub start: u64,
@@ -72,7 +80,7 @@ impl FrameRange {
         let sr = f64::from(sample_rate);
         // `as` saturates: huge or infinite values clamp to u64::MAX.
         FrameRange {
-            start: (window.offset * sr) as u64,
+            start: window.lead.saturating_add((window.offset * sr) as u64),
             len: window.duration.map(|d| (d * sr) as u64),
             limit: (window.max_duration * sr) as u64,
         }
@@ -95,8 +103,10 @@ pub(crate) struct Collector {
     /// Interleaved copy of the last block (when not mixing to mono).
     scratch: Vec<f32>,
     sample_rate: u32,
-    /// Frames seen so far in the stream (kept or skipped).
+    /// Frames seen so far in the stream (kept or skipped, the lead included).
     position: u64,
+    /// The window's lead (frames dropped before the timeline starts).
+    lead: u64,
     /// Frames kept so far.
     kept: u64,
     sink: Sink,
@@ -147,6 +157,7 @@ impl Collector {
             scratch: Vec::new(),
             sample_rate,
             position: 0,
+            lead: window.lead,
             kept: 0,
             sink,
             max_duration: window.max_duration,
@@ -161,9 +172,14 @@ impl Collector {
             .is_some_and(|len| self.position >= self.range.start.saturating_add(len))
     }
 
-    /// Frames seen so far (kept or skipped).
+    /// Frames seen so far (kept or skipped), the lead included.
     pub fn position(&self) -> u64 {
         self.position
+    }
+
+    /// Frames dropped before the timeline starts (see [`Window::lead`]).
+    pub fn lead(&self) -> u64 {
+        self.lead
     }
 
     /// Channels of the collected samples: 1 when mixing to mono.
@@ -378,6 +394,7 @@ mod tests {
             mono: true,
             resample_to: None,
             check_finite: false,
+            lead: 0,
         };
         let path = Path::new("x");
         let mut c = Collector::new(&window, 1, 2, None, path).unwrap_or_else(|e| panic!("{e}"));
@@ -393,6 +410,38 @@ mod tests {
         assert_eq!(
             c.finish().unwrap_or_else(|e| panic!("{e}")),
             (vec![0.375, 0.0], 1)
+        );
+    }
+
+    #[test]
+    fn the_window_starts_after_the_lead() {
+        // 1 Hz mono, lead 2: the offset (1 s) counts from frame 2.
+        let window = Window {
+            offset: 1.0,
+            duration: Some(2.0),
+            lead: 2,
+            ..Window::all(10.0)
+        };
+        assert!(
+            !window.is_whole()
+                && !Window {
+                    lead: 2,
+                    ..Window::all(1.0)
+                }
+                .is_whole()
+        );
+        let range = FrameRange::new(&window, 1);
+        assert_eq!((range.start, range.len), (3, Some(2)));
+        assert_eq!(range.frames_wanted(4), 1);
+        let path = Path::new("x");
+        let mut c = Collector::new(&window, 1, 1, Some(9), path).unwrap_or_else(|e| panic!("{e}"));
+        let bytes: Vec<u8> = (0..9u8).flat_map(|s| f32::from(s).to_le_bytes()).collect();
+        c.push_pcm(&bytes, Encoding::F32(false))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((c.position(), c.lead()), (9, 2));
+        assert_eq!(
+            c.finish().unwrap_or_else(|e| panic!("{e}")),
+            (vec![3.0, 4.0], 1)
         );
     }
 }
