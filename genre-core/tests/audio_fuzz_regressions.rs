@@ -4,6 +4,9 @@
 //! - `flac_lpc_overflow.flac`: symphonia's FLAC LPC predictor overflows an
 //!   i32 (a panic with overflow checks on); genre-core catches it and
 //!   returns `Error::Decode`.
+//! - `mp4_stts_overflow.m4a` (from the M4A fixtures): symphonia's MP4
+//!   reader overflows a u32 summing the sample durations of a mutated
+//!   `stts` (a panic with overflow checks on), caught the same way.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
