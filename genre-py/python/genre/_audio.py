@@ -64,6 +64,11 @@ def load(
 def info(path: _convert.AudioSource) -> AudioInfo:
     """Container, codec, sample rate, channels, frames and duration of an audio file.
 
+    For MP4 (AAC, ALAC), ``frames`` is the track's length after its edit list's start (the
+    encoder priming), as ``librosa.get_duration(path=...)`` reports it; :func:`load` may
+    return up to one packet (1,024 frames) more, since it keeps the last packet whole, as
+    ffmpeg does.
+
     >>> import io, wave
     >>> buf = io.BytesIO()
     >>> with wave.open(buf, "wb") as w:
