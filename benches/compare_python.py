@@ -7,7 +7,8 @@ Needs a Python with genre installed (``pip install ./genre-py``), librosa
 Keras rows appear when ``keras`` is importable (python-examples/training/requirements.txt). Prints, with ratios:
 
 1. ``genre.load`` + ``genre.feature.mfcc`` vs librosa on a 30 s MP3 and WAV
-   (warm calls, median of --repeat, single call each side);
+   (warm calls: median of --repeat calls per round, median of --rounds rounds
+   alternated between the sides; single call each side);
 2. ``genre.extract`` over --files 30 s files vs the seed's librosa loop and
    vs the same loop under joblib with all cores;
 3. ``Classifier.predict`` (file → genre) vs librosa + onnxruntime (and Keras);
@@ -73,6 +74,22 @@ def median_ms(fn: Callable[[], Any], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times) * 1e3
+
+
+def paired_ms(anchor: Callable[[], Any], ours: Callable[[], Any], repeat: int, rounds: int) -> tuple[float, float]:
+    """Each side's median of ``repeat`` warm calls, in ``rounds`` rounds alternated
+    between the sides; the median of each side's round medians.
+
+    genre's 15 calls take ~0.1 s, the anchor's ~1 s: one of the VM's slow phases
+    (every thread ~1.5x slower for 0.05-0.5 s, with no other process running) can
+    cover a whole genre series. Rounds seconds apart keep one slow phase from
+    setting either side's number.
+    """
+    a, o = [], []
+    for _ in range(rounds):
+        a.append(median_ms(anchor, repeat))
+        o.append(median_ms(ours, repeat))
+    return statistics.median(a), statistics.median(o)
 
 
 def row(label: str, anchor: float, ours: float, unit: str = "ms") -> None:
@@ -213,7 +230,7 @@ def breakdown(path: pathlib.Path, runs: int) -> None:
     print("(genre imported first: `import genre` leaves numpy to the first load, which imports it while the file decodes)")
 
 
-def keras_rows(tmp: pathlib.Path, files: dict[str, pathlib.Path], repeat: int) -> None:
+def keras_rows(tmp: pathlib.Path, files: dict[str, pathlib.Path], repeat: int, rounds: int) -> None:
     """librosa + Keras (the seed's serving path) against genre on the same CNN.
 
     The seed's CNN is built with the training pipeline's own code
@@ -246,10 +263,10 @@ def keras_rows(tmp: pathlib.Path, files: dict[str, pathlib.Path], repeat: int) -
     header("Classifier.predict vs librosa + Keras (the seed's CNN, same architecture)", "anchor")
     for label, path in files.items():
         p = str(path)
-        row(f"librosa + Keras model.predict, {label}", median_ms(lambda: librosa_keras(p, False), repeat),
-            median_ms(lambda: clf.predict(p), repeat))
-        row(f"librosa + Keras model(x), {label}", median_ms(lambda: librosa_keras(p, True), repeat),
-            median_ms(lambda: clf.predict(p), repeat))
+        row(f"librosa + Keras model.predict, {label}", *paired_ms(lambda: librosa_keras(p, False),
+            lambda: clf.predict(p), repeat, rounds))
+        row(f"librosa + Keras model(x), {label}", *paired_ms(lambda: librosa_keras(p, True),
+            lambda: clf.predict(p), repeat, rounds))
 
 
 def main() -> None:
@@ -258,13 +275,14 @@ def main() -> None:
     # ~1.4x slower (CPU time and wall time alike, with no other process
     # running) took several consecutive calls of a 7-call median.
     ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=3, help="alternated rounds per warm row (median of the round medians)")
     ap.add_argument("--files", type=int, default=200)
     ap.add_argument("--first-calls", type=int, default=9, help="rounds of the first call (two fresh processes per side each)")
     ap.add_argument("--breakdown", type=int, default=9, help="fresh processes per variant for the step-by-step first call")
-    ap.add_argument("--quick", action="store_true", help="--repeat 3 --files 24 --first-calls 3 --breakdown 3")
+    ap.add_argument("--quick", action="store_true", help="--repeat 3 --rounds 1 --files 24 --first-calls 3 --breakdown 3")
     args = ap.parse_args()
     if args.quick:
-        args.repeat, args.files, args.first_calls, args.breakdown = 3, 24, 3, 3
+        args.repeat, args.rounds, args.files, args.first_calls, args.breakdown = 3, 1, 24, 3, 3
 
     import joblib
     import librosa
@@ -276,7 +294,7 @@ def main() -> None:
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="genre-bench-"))
     try:
         files = make_files(tmp)
-        print(f"genre {genre.__version__} vs librosa {librosa.__version__}, {cores} cores, median of {args.repeat}, "
+        print(f"genre {genre.__version__} vs librosa {librosa.__version__}, {cores} cores, median of {args.repeat} calls × {args.rounds} rounds, "
               f"load average {load_average()}")
 
         header("Warm calls (one file per call; librosa on one thread, genre on its pool)", "librosa")
@@ -284,15 +302,15 @@ def main() -> None:
             p = str(path)
             y_l, _ = librosa.load(p, sr=SR)
             y_g, _ = genre.load(p)
-            row(f"load {label}", median_ms(lambda: librosa.load(p, sr=SR), args.repeat),
-                median_ms(lambda: genre.load(p), args.repeat))
-            row("mfcc(n_mfcc=13) of 30 s", median_ms(lambda: librosa.feature.mfcc(y=y_l, sr=SR, n_mfcc=13), args.repeat),
-                median_ms(lambda: genre.feature.mfcc(y=y_g, sr=SR, n_mfcc=13), args.repeat))
+            row(f"load {label}", *paired_ms(lambda: librosa.load(p, sr=SR),
+                lambda: genre.load(p), args.repeat, args.rounds))
+            row("mfcc(n_mfcc=13) of 30 s", *paired_ms(lambda: librosa.feature.mfcc(y=y_l, sr=SR, n_mfcc=13),
+                lambda: genre.feature.mfcc(y=y_g, sr=SR, n_mfcc=13), args.repeat, args.rounds))
             row(f"load + mfcc {label}",
-                median_ms(lambda: librosa.feature.mfcc(y=librosa.load(p, sr=SR)[0], sr=SR, n_mfcc=13), args.repeat),
-                median_ms(lambda: genre.feature.mfcc(y=genre.load(p)[0], sr=SR, n_mfcc=13), args.repeat))
-            row(f"segments (seed: 10 × 3 s MFCC) {label}", median_ms(lambda: seed_segments(p), args.repeat),
-                median_ms(lambda: genre.segments(p), args.repeat))
+                *paired_ms(lambda: librosa.feature.mfcc(y=librosa.load(p, sr=SR)[0], sr=SR, n_mfcc=13),
+                lambda: genre.feature.mfcc(y=genre.load(p)[0], sr=SR, n_mfcc=13), args.repeat, args.rounds))
+            row(f"segments (seed: 10 × 3 s MFCC) {label}", *paired_ms(lambda: seed_segments(p),
+                lambda: genre.segments(p), args.repeat, args.rounds))
 
         corpus = tmp / "corpus"
         corpus.mkdir()
@@ -335,9 +353,9 @@ def main() -> None:
             header(f"Classifier.predict, file → genre ({model.name})", "anchor")
             for label, path in files.items():
                 p = str(path)
-                row(f"librosa + onnxruntime, {label}", median_ms(lambda: librosa_ort(p), args.repeat),
-                    median_ms(lambda: clf.predict(p), args.repeat))
-            keras_rows(tmp, files, args.repeat)
+                row(f"librosa + onnxruntime, {label}", *paired_ms(lambda: librosa_ort(p),
+                    lambda: clf.predict(p), args.repeat, args.rounds))
+            keras_rows(tmp, files, args.repeat, args.rounds)
         else:
             print("\n(Classifier rows skipped: genre.Classifier or a model file is not available)")
 
